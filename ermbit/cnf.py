@@ -10,30 +10,119 @@ an empty clause makes the formula unsatisfiable.  Clause order is kept.
 ((1, 2), (-1,))
 >>> f.satisfied_by((False, True)), f.satisfied_by((True, True))
 (True, False)
+
+DIMACS as read by :meth:`CNF.from_dimacs` and :meth:`CNF.read`:
+
+* exactly one problem line ``p cnf n m``, before any clause; the counts are checked:
+  exactly ``m`` clauses, every literal within ``±n``;
+* a clause is a run of non-zero integers ended by ``0``; it may span lines and a line
+  may hold several clauses; a lone ``0`` is the empty clause;
+* a line whose first non-blank character is ``c`` is a comment, kept in order in
+  :attr:`CNF.comments` (the text after the ``c`` and one blank);
+* model counting competition lines are read, not kept as comments: ``c t mc`` or
+  ``c t pmc`` (see :attr:`CNF.count_type`) and ``c p show v1 ... vk 0`` (sets
+  :attr:`CNF.projection`; several such lines are united).  Weighted counting
+  (``c t wmc``, ``c t pwmc``, ``c p weight``) is refused, since reading such a file
+  as unweighted would change its count;
+* blank lines are ignored;
+* SATLIB end marker: a line ``%`` ends the input.  It may be followed by one line
+  ``0`` (the SATLIB ``uf*``/``flat*`` files end so; that ``0`` is *not* an empty
+  clause) and by blank lines, nothing else;
+* everything else -- a token that is not a decimal integer, a stray line, text that is
+  not UTF-8, NUL or other control bytes -- raises :class:`~ermbit.errors.DimacsError`
+  naming the file and the 1-based line.
+
+>>> g = CNF.from_dimacs("c ermbit count 3\\np cnf 2 1\\n1 2 0\\n")
+>>> g == CNF(2, ((1, 2),)), g.comments
+(True, ('ermbit count 3',))
+>>> print(g.to_dimacs(), end="")
+c t mc
+c ermbit count 3
+p cnf 2 1
+1 2 0
+>>> CNF.from_dimacs("p cnf 2 1\\n1 3 0\\n", path="f.cnf")
+Traceback (most recent call last):
+...
+ermbit.errors.DimacsError: f.cnf:2: literal 3 out of range for n = 2 (header on line 1)
 """
 
 from __future__ import annotations
 
+import gzip
+import lzma
+import os
+import re
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ermbit.errors import InputError, InputTypeError
+from ermbit.errors import DimacsError, InputError, InputTypeError
+from ermbit.exact import Z
 
 __all__ = ["CNF"]
 
+# Canonical decimal integers only: no "+", no leading zeros, no "-0", ASCII digits.
+_INT_RE = re.compile(r"0|-?[1-9][0-9]*", re.ASCII)
+_COUNT_RE = re.compile(r"0|[1-9][0-9]*", re.ASCII)
+# Control characters other than tab/CR/LF, and lone surrogates (undecodable bytes that
+# were smuggled in with errors="surrogateescape"), mean the input is not a text file.
+_GARBAGE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_COUNT_TYPES = ("mc", "pmc", "wmc", "pwmc")
+_MPZ = type(Z(0))
+_GZIP_MAGIC = b"\x1f\x8b"
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+
 
 def _check_int(value: object, what: str) -> int:
+    if isinstance(value, _MPZ):
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
-        try:
-            import gmpy2
-
-            if isinstance(value, type(gmpy2.mpz(0))):
-                return int(value)
-        except ImportError:  # pragma: no cover - gmpy2 is a hard dependency
-            pass
         raise InputTypeError(f"{what}: expected an int, got {type(value).__name__} {value!r}")
     return value
+
+
+def _normalise(clauses: Iterable[Any], n: int) -> tuple[tuple[int, ...], ...]:
+    """Check every literal and drop repeats inside a clause (first occurrence kept)."""
+    norm: list[tuple[int, ...]] = []
+    for ci, clause in enumerate(clauses):
+        if isinstance(clause, str | bytes) or not isinstance(clause, Iterable):
+            raise InputTypeError(f"clause {ci}: expected a sequence of ints, got {clause!r}")
+        seen: dict[int, None] = {}
+        for lit in clause:
+            lit = _check_int(lit, f"clause {ci}")
+            if lit == 0:
+                raise InputError(f"clause {ci} contains literal 0")
+            if abs(lit) > n:
+                raise InputError(f"clause {ci} contains literal {lit}, out of range for n = {n}")
+            seen.setdefault(lit, None)
+        norm.append(tuple(seen))
+    return tuple(norm)
+
+
+def _special_comment(body: str) -> str | None:
+    """Classify the text after a line's leading ``c``: ``"type"``, ``"show"``,
+    ``"weight"`` for model counting header lines, None for a free comment."""
+    tokens = body.split()
+    if len(tokens) == 2 and tokens[0] == "t" and tokens[1] in _COUNT_TYPES:
+        return "type"
+    if len(tokens) >= 2 and tokens[0] == "p" and tokens[1] in ("show", "weight"):
+        return tokens[1]
+    return None
+
+
+def _check_comment(index: int, text: str) -> str:
+    """Refuse comments that :meth:`CNF.to_dimacs` could not write back as one free line."""
+    text = str(text)
+    bad = re.search(r"[\r\n]", text) or _GARBAGE_RE.search(text)
+    if bad is not None:
+        raise InputError(f"comments[{index}]: contains the control character {bad.group()!r}")
+    if _special_comment(text) is not None:
+        raise InputError(
+            f"comments[{index}]: {text!r} would be read back as a model counting header; "
+            "use the projection field instead"
+        )
+    return text
 
 
 @dataclass(frozen=True)
@@ -48,17 +137,20 @@ class CNF:
     clauses : sequence of sequences of int
         DIMACS literals ``±i`` with ``1 <= i <= n``.
     projection : sequence of int or None
-        Optional projection set (``c p show ... 0``), kept for round trips.
+        Optional projection set (``c p show ... 0``), kept for round trips; stored
+        sorted without repeats.
     comments : tuple of str
-        Free comment lines (without the leading ``c``), kept for round trips.
+        Free comment lines (without the leading ``c``), kept in order for round trips
+        and ignored by ``==``.  Tools store facts here, e.g. ``"ermbit count 12"``.
 
     Raises
     ------
     InputError
-        If ``num_vars < 0`` or a literal is 0 or out of range; the message names the
-        clause (0-based) and the literal.
+        If ``num_vars < 0``, a literal is 0 or out of range (the message names the
+        clause, 0-based, and the literal), or a comment holds a line break or control
+        character or reads as a ``c t``/``c p`` header line.
     InputTypeError
-        If a literal is not an int.
+        If a literal is not an int or ``comments`` is a single string.
     """
 
     num_vars: int
@@ -71,31 +163,44 @@ class CNF:
         if n < 0:
             raise InputError(f"num_vars: must be >= 0, got {n}")
         object.__setattr__(self, "num_vars", n)
-        norm: list[tuple[int, ...]] = []
-        for ci, clause in enumerate(self.clauses):
-            if isinstance(clause, str | bytes) or not isinstance(clause, Iterable):
-                raise InputTypeError(f"clause {ci}: expected a sequence of ints, got {clause!r}")
-            seen: dict[int, None] = {}
-            for lit in clause:
-                lit = _check_int(lit, f"clause {ci}")
-                if lit == 0:
-                    raise InputError(f"clause {ci} contains literal 0")
-                if abs(lit) > n:
-                    raise InputError(
-                        f"clause {ci} contains literal {lit}, out of range for n = {n}"
-                    )
-                seen.setdefault(lit, None)
-            norm.append(tuple(seen))
-        object.__setattr__(self, "clauses", tuple(norm))
+        object.__setattr__(self, "clauses", _normalise(self.clauses, n))
         if self.projection is not None:
-            proj = []
-            for v in self.projection:
-                v = _check_int(v, "projection")
+            proj = [_check_int(v, "projection") for v in self.projection]
+            for v in proj:
                 if not 1 <= v <= n:
                     raise InputError(f"projection: variable {v} out of range for n = {n}")
-                proj.append(v)
             object.__setattr__(self, "projection", tuple(sorted(set(proj))))
-        object.__setattr__(self, "comments", tuple(str(c) for c in self.comments))
+        if isinstance(self.comments, str | bytes):
+            raise InputTypeError(f"comments: expected a sequence of str, got {self.comments!r}")
+        comments = tuple(_check_comment(i, c) for i, c in enumerate(self.comments))
+        object.__setattr__(self, "comments", comments)
+
+    @classmethod
+    def from_clauses(
+        cls,
+        clauses: Iterable[Iterable[int]],
+        num_vars: int | None = None,
+        *,
+        projection: Iterable[int] | None = None,
+        comments: Iterable[str] = (),
+    ) -> CNF:
+        """Build a CNF, taking ``n`` as the largest variable mentioned when ``num_vars`` is None.
+
+        >>> CNF.from_clauses([[1, -3], [2]]).num_vars
+        3
+        >>> CNF.from_clauses([]).num_vars, CNF.from_clauses([[1]], num_vars=4).num_vars
+        (0, 4)
+        """
+        # Materialise once (iterators are fine); the constructor reports bad items.
+        rows: tuple[Any, ...] = tuple(
+            tuple(c) if isinstance(c, Iterable) and not isinstance(c, str | bytes) else c
+            for c in clauses
+        )
+        proj = None if projection is None else tuple(projection)
+        if num_vars is None:
+            mentioned = [*(l for c in rows if isinstance(c, tuple) for l in c), *(proj or ())]
+            num_vars = max((abs(x) for x in mentioned if isinstance(x, int | _MPZ)), default=0)
+        return cls(num_vars, rows, proj, tuple(comments))
 
     @property
     def num_clauses(self) -> int:
@@ -106,6 +211,15 @@ class CNF:
     def width(self) -> int:
         """Largest clause size (0 if there is no clause)."""
         return max((len(c) for c in self.clauses), default=0)
+
+    @property
+    def count_type(self) -> str:
+        """Model counting problem type: ``"pmc"`` with a projection set, else ``"mc"``.
+
+        The reader checks a ``c t`` line against the presence of ``c p show``, so this
+        is the type the file declared (when it declared one).
+        """
+        return "mc" if self.projection is None else "pmc"
 
     def satisfied_by(self, assignment: Sequence[bool] | Sequence[int]) -> bool:
         """Whether a total assignment satisfies every clause.
@@ -135,6 +249,104 @@ class CNF:
             raise InputError(f"assignment: no value for variables {missing[:10]}")
         return tuple(bool(v) for v in vals)
 
+    # ------------------------------------------------------------------ DIMACS
+
+    @classmethod
+    def from_dimacs(cls, text: str, *, path: str | None = None) -> CNF:
+        """Parse strict DIMACS CNF text (the format in the module docstring).
+
+        ``path`` only names the source in error messages (``"<string>"`` when None).
+
+        Raises
+        ------
+        DimacsError
+            For any malformed input, naming ``path`` and the 1-based line.
+        InputTypeError
+            If ``text`` is not a ``str`` (use :meth:`read` for files and bytes).
+        """
+        if not isinstance(text, str):
+            raise InputTypeError(
+                f"text: expected str, got {type(text).__name__}; use CNF.read for files"
+            )
+        text = text.removeprefix("\ufeff")  # a UTF-8 byte-order mark is an encoding artefact
+        bad = _GARBAGE_RE.search(text)
+        if bad is not None:
+            raise DimacsError(
+                f"control character {bad.group()!r} (binary data, not DIMACS text)",
+                path=path,
+                line=text.count("\n", 0, bad.start()) + 1,
+            )
+        if not text.strip():
+            raise DimacsError("empty file: no 'p cnf' header", path=path, line=1)
+        lines = text.split("\n")
+        if lines[-1] == "":
+            lines.pop()
+        reader = _Reader(path)
+        for number, line in enumerate(lines, start=1):
+            line = line.removesuffix("\r")
+            if "\r" in line:
+                raise DimacsError("carriage return inside a line", path=path, line=number)
+            reader.feed(number, line)
+        return reader.finish(len(lines))
+
+    @classmethod
+    def read(cls, path: str | os.PathLike[str]) -> CNF:
+        """Read a DIMACS file; gzip (and xz) input is recognised by its magic bytes.
+
+        Raises
+        ------
+        DimacsError
+            For malformed DIMACS, bytes that are not UTF-8 (naming the line of the first
+            bad byte) or a corrupt compressed stream.
+        OSError
+            If the file cannot be opened.
+        """
+        name = os.fsdecode(path)
+        with open(path, "rb") as fh:
+            data = fh.read()
+        data = _decompress(data, name)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise DimacsError(
+                f"byte 0x{data[exc.start]:02x} is not valid UTF-8 (binary data, not DIMACS text)",
+                path=name,
+                line=line,
+            ) from None
+        return cls.from_dimacs(text, path=name)
+
+    def to_dimacs(self) -> str:
+        """DIMACS text: ``c t`` line, comments, ``p cnf n m``, ``c p show``, one clause a line.
+
+        ``from_dimacs(f.to_dimacs()) == f`` and the comments come back in order.
+
+        >>> print(CNF(3, ((1, -2), ()), projection=(3, 1)).to_dimacs(), end="")
+        c t pmc
+        p cnf 3 2
+        c p show 1 3 0
+        1 -2 0
+        0
+        """
+        out = [f"c t {self.count_type}"]
+        out += [f"c {c}" if c else "c" for c in self.comments]
+        out.append(f"p cnf {self.num_vars} {self.num_clauses}")
+        if self.projection is not None:
+            out.append(" ".join(["c p show", *map(str, self.projection), "0"]))
+        out += [" ".join([*map(str, c), "0"]) for c in self.clauses]
+        return "\n".join(out) + "\n"
+
+    def write(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_dimacs` to ``path``, gzipped if it ends with ``.gz`` (xz: ``.xz``)."""
+        data = self.to_dimacs().encode("utf-8")
+        name = os.fsdecode(path)
+        if name.endswith(".gz"):
+            data = gzip.compress(data, mtime=0)  # mtime=0: same formula, same bytes
+        elif name.endswith(".xz"):
+            data = lzma.compress(data)
+        with open(path, "wb") as fh:
+            fh.write(data)
+
     def __str__(self) -> str:
         def lit(l: int) -> str:
             return f"x{l}" if l > 0 else f"¬x{-l}"
@@ -142,3 +354,139 @@ class CNF:
         if not self.clauses:
             return "⊤"
         return " ∧ ".join("(" + " ∨ ".join(map(lit, c)) + ")" if c else "⊥" for c in self.clauses)
+
+
+def _decompress(data: bytes, name: str) -> bytes:
+    try:
+        if data.startswith(_GZIP_MAGIC):
+            return gzip.decompress(data)
+        if data.startswith(_XZ_MAGIC):
+            return lzma.decompress(data)
+    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+        raise DimacsError(f"corrupt compressed data: {exc}", path=name) from None
+    return data
+
+
+class _Reader:
+    """Line-by-line state of :meth:`CNF.from_dimacs`."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.header: tuple[int, int, int] | None = None  # n, m, line
+        self.clauses: list[tuple[int, ...]] = []
+        self.open: list[int] = []  # literals of the clause not yet ended by 0
+        self.open_line = 0
+        self.comments: list[str] = []
+        self.count_type: tuple[str, int] | None = None  # type, line
+        self.show: list[tuple[int, int]] | None = None  # (variable, line)
+        self.show_line = 0
+        self.end_line = 0  # line of the '%' marker
+        self.zero_after_end = False
+
+    def error(self, message: str, line: int) -> DimacsError:
+        return DimacsError(message, path=self.path, line=line)
+
+    def feed(self, number: int, line: str) -> None:
+        s = line.strip()
+        if self.end_line:
+            self._after_end(number, s)
+        elif not s:
+            return
+        elif s[0] == "c":
+            self._comment(number, line.lstrip())  # trailing blanks belong to the comment
+        elif s[0] == "p":
+            self._header(number, s.split())
+        elif s == "%":
+            self.end_line = number
+        else:
+            self._literals(number, s.split())
+
+    def _after_end(self, number: int, s: str) -> None:
+        if s == "0" and not self.zero_after_end:
+            self.zero_after_end = True
+        elif s:
+            raise self.error(f"{s!r} after the '%' end marker on line {self.end_line}", number)
+
+    def _comment(self, number: int, s: str) -> None:
+        body = s[1:]
+        kind = _special_comment(body)
+        tokens = body.split()
+        if kind is None:
+            self.comments.append(body[1:] if body[:1] == " " else body)
+        elif kind == "weight" or tokens[-1] in ("wmc", "pwmc"):
+            raise self.error(f"weighted model counting ({s!r}) is not supported", number)
+        elif kind == "type":
+            if self.count_type is not None:
+                raise self.error(f"second 'c t' line (first on line {self.count_type[1]})", number)
+            self.count_type = (tokens[1], number)
+        else:
+            self._show(number, tokens[2:])
+
+    def _show(self, number: int, tokens: list[str]) -> None:
+        if not tokens or tokens[-1] != "0":
+            raise self.error("'c p show' line not terminated by 0", number)
+        if self.show is None:
+            self.show, self.show_line = [], number
+        for tok in tokens[:-1]:
+            if not _COUNT_RE.fullmatch(tok) or int(tok) == 0:
+                raise self.error(f"'c p show' expects variables >= 1, got {tok!r}", number)
+            self.show.append((int(tok), number))
+
+    def _header(self, number: int, tokens: list[str]) -> None:
+        if self.header is not None:
+            raise self.error(f"second 'p' line (first on line {self.header[2]})", number)
+        if len(tokens) != 4 or tokens[0] != "p" or tokens[1] != "cnf":
+            shown = " ".join(tokens)
+            raise self.error(f"malformed problem line {shown!r}, expected 'p cnf n m'", number)
+        for what, tok in (("variables", tokens[2]), ("clauses", tokens[3])):
+            if not _COUNT_RE.fullmatch(tok):
+                raise self.error(f"number of {what} {tok!r} is not an integer >= 0", number)
+        self.header = (int(tokens[2]), int(tokens[3]), number)
+
+    def _literals(self, number: int, tokens: list[str]) -> None:
+        if self.header is None:
+            raise self.error("clause before the 'p cnf' header", number)
+        n, m, hline = self.header
+        for tok in tokens:
+            if not _INT_RE.fullmatch(tok):
+                raise self.error(
+                    f"expected a literal (decimal integer, no '+' or leading zeros), got {tok!r}",
+                    number,
+                )
+            if not self.open and len(self.clauses) == m:
+                raise self.error(
+                    f"more clauses than the {m} declared in the header on line {hline}", number
+                )
+            lit = int(tok)
+            if lit == 0:
+                self.clauses.append(tuple(self.open))
+                self.open = []
+            elif abs(lit) > n:
+                raise self.error(
+                    f"literal {lit} out of range for n = {n} (header on line {hline})", number
+                )
+            else:
+                self.open.append(lit)
+                self.open_line = number
+
+    def finish(self, last_line: int) -> CNF:
+        if self.open:
+            raise self.error("last clause not terminated by 0 at end of file", self.open_line)
+        if self.header is None:
+            raise self.error("no 'p cnf' header", last_line)
+        n, m, hline = self.header
+        if len(self.clauses) < m:
+            raise self.error(f"header declares {m} clauses, found {len(self.clauses)}", hline)
+        for v, line in self.show or ():
+            if v > n:
+                raise self.error(f"'c p show' variable {v} out of range for n = {n}", line)
+        if self.count_type is not None:
+            kind, tline = self.count_type
+            if kind == "pmc" and self.show is None:
+                raise self.error("'c t pmc' but no 'c p show ... 0' line", tline)
+            if kind == "mc" and self.show is not None:
+                raise self.error(
+                    f"'c p show' in a file declared 'c t mc' (line {tline})", self.show_line
+                )
+        projection = None if self.show is None else tuple(v for v, _ in self.show)
+        return CNF(n, tuple(self.clauses), projection, tuple(self.comments))

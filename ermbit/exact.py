@@ -59,7 +59,7 @@ Rational: TypeAlias = Any
 #: Types accepted wherever a number is parsed.
 _INT_TYPES = (int, type(gmpy2.mpz(0)))
 _Q_TYPE = type(gmpy2.mpq(0))
-_RAT_RE = re.compile(r"^\s*([+-]?\d+)\s*(?:/\s*(\d+)\s*)?$")
+_RAT_RE = re.compile(r"^\s*([+-]?[0-9]+)\s*(?:/\s*([0-9]+)\s*)?$")
 
 gcd = gmpy2.gcd
 lcm = gmpy2.lcm
