@@ -1,0 +1,49 @@
+"""Reductions: one per module, each following :class:`~ermbit.reductions.base.Reduction`.
+
+:data:`REGISTRY` is the one explicit table of registered reductions, by name.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from ermbit.errors import InputError
+from ermbit.reductions.base import Claim, Reduction, relation_holds
+
+__all__ = ["REGISTRY", "Claim", "Reduction", "get", "load", "relation_holds"]
+
+#: name -> "module:Class"; instantiated on first use so that importing ermbit stays cheap.
+REGISTRY: dict[str, str] = {}
+
+
+def get(name: str) -> Reduction:
+    """The registered reduction called ``name``.
+
+    Raises
+    ------
+    InputError
+        If no reduction has that name; the message lists the registered ones.
+    """
+    if name not in REGISTRY:
+        known = ", ".join(sorted(REGISTRY)) or "none"
+        raise InputError(f"reduction: unknown name {name!r}; registered: {known}")
+    return load(REGISTRY[name])
+
+
+def load(spec: str) -> Reduction:
+    """Instantiate ``"package.module:Class"`` (a user's own reduction follows the protocol)."""
+    if ":" not in spec:
+        raise InputError(f"reduction: expected 'package.module:Class', got {spec!r}")
+    mod_name, _, cls_name = spec.partition(":")
+    try:
+        module = importlib.import_module(mod_name)
+    except ImportError as exc:
+        raise InputError(f"reduction: cannot import module {mod_name!r}: {exc}") from exc
+    cls = getattr(module, cls_name, None)
+    if cls is None:
+        raise InputError(f"reduction: module {mod_name!r} has no attribute {cls_name!r}")
+    obj = cls() if isinstance(cls, type) else cls
+    for attr in ("forward", "claim"):
+        if not callable(getattr(obj, attr, None)):
+            raise InputError(f"reduction: {spec!r} has no method {attr!r}")
+    return obj

@@ -1,0 +1,240 @@
+"""The generic verifier: checks any reduction's claim and witness maps on one input.
+
+For a reduction ``R`` and a source instance ``src`` it
+
+1. builds ``target = R.forward(src)`` and records both sizes;
+2. computes the claim's two quantities (source oracle, target side) and checks the relation;
+3. lifts up to ``max_witnesses`` source solutions and checks each is a target solution,
+   then maps each back and checks it is a source solution again;
+4. maps back target solutions found by solving the target (when the reduction can).
+
+Nothing here knows any particular reduction.  An exception raised by the reduction is
+recorded as a failed check (it is a bug found), except :class:`~ermbit.errors.BudgetExceeded`,
+which is recorded as ``"refused"``: the input was too big to check, not wrong.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ermbit.errors import BudgetExceeded, VerificationFailed
+from ermbit.reductions.base import Reduction, relation_holds
+
+__all__ = ["Check", "VerificationReport", "input_hash", "size_summary", "verify"]
+
+STATUSES = ("passed", "failed", "refused")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One checked statement: its name, outcome, the oracles used and the time it took."""
+
+    name: str
+    status: str
+    detail: str
+    oracles: tuple[str, ...] = ()
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status,
+            "detail": self.detail,
+            "oracles": list(self.oracles),
+            "seconds": round(self.seconds, 6),
+        }
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """Everything the verifier found about one input."""
+
+    reduction: str
+    input_hash: str
+    source_size: dict[str, int]
+    target_size: dict[str, int]
+    checks: tuple[Check, ...]
+    seconds: float
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        """True when no check failed (refused checks do not count as failures)."""
+        return all(c.status != "failed" for c in self.checks) and bool(self.checks)
+
+    @property
+    def failures(self) -> tuple[Check, ...]:
+        return tuple(c for c in self.checks if c.status == "failed")
+
+    def raise_if_failed(self) -> None:
+        """Raise :class:`VerificationFailed` naming the first failed check."""
+        if not self.passed:
+            bad = self.failures[0] if self.failures else None
+            detail = f"{bad.name}: {bad.detail}" if bad else "no check was run"
+            raise VerificationFailed(
+                f"{self.reduction} failed on input {self.input_hash[:12]}: {detail}",
+                claim=bad.name if bad else None,
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reduction": self.reduction,
+            "input_hash": self.input_hash,
+            "passed": self.passed,
+            "source_size": self.source_size,
+            "target_size": self.target_size,
+            "checks": [c.to_json() for c in self.checks],
+            "seconds": round(self.seconds, 6),
+            "meta": self.meta,
+        }
+
+
+def size_summary(obj: Any) -> dict[str, int]:
+    """A few integers describing an instance's size (whatever the object offers).
+
+    >>> from ermbit.cnf import CNF
+    >>> size_summary(CNF(3, ((1, -2), (3,))))
+    {'variables': 3, 'clauses': 2, 'literals': 3}
+    """
+    if hasattr(obj, "size_summary"):
+        return dict(obj.size_summary())
+    if hasattr(obj, "num_vars") and hasattr(obj, "clauses"):
+        return {
+            "variables": obj.num_vars,
+            "clauses": len(obj.clauses),
+            "literals": sum(len(c) for c in obj.clauses),
+        }
+    return {}
+
+
+def input_hash(obj: Any) -> str:
+    """SHA-256 of a canonical text form of an instance (DIMACS, JSON or repr)."""
+    if hasattr(obj, "to_dimacs"):
+        text = obj.to_dimacs()
+    else:
+        try:
+            formats = importlib.import_module("ermbit.formats")
+            text = formats.dumps(obj)
+        except Exception:  # an object with no file form is still hashable by repr
+            text = repr(obj)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _timed(name: str, oracles: tuple[str, ...], fn: Callable[[], tuple[bool, str]]) -> Check:
+    start = time.perf_counter()
+    try:
+        ok, detail = fn()
+        status = "passed" if ok else "failed"
+    except BudgetExceeded as exc:
+        status, detail = "refused", str(exc)
+    except Exception as exc:  # a crash inside a reduction is a finding, not a verifier bug
+        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        status, detail = "failed", f"raised {tb}"
+    return Check(name, status, detail, oracles, time.perf_counter() - start)
+
+
+def _claim_check(red: Reduction, src: Any, target: Any) -> Check:
+    claim = red.claim(src)
+
+    def run() -> tuple[bool, str]:
+        s = claim.source(src)
+        t = claim.target(src, target)
+        ok = relation_holds(claim.relation, s, t, claim.factor)
+        rel = {"equal": "=", "iff": "⇔", "times": f"= {claim.factor} ×"}[claim.relation]
+        verdict = "holds" if ok else "FAILS"
+        return ok, f"{claim.statement}: target {t!s} {rel} source {s!s} {verdict}"
+
+    return _timed("claim", (claim.source_oracle, claim.target_oracle), run)
+
+
+def _lift_once(red: Reduction, src: Any, target: Any, sol: Any, out: list[Any]) -> tuple[bool, str]:
+    t_sol = red.lift(src, target, sol)
+    out.append(t_sol)
+    ok = red.is_target_solution(target, t_sol)
+    return ok, "lifted solution solves the target" if ok else f"lift({sol}) is no solution"
+
+
+def _back_once(red: Reduction, src: Any, target: Any, t_sol: Any) -> tuple[bool, str]:
+    back = red.back(src, target, t_sol)
+    ok = red.is_source_solution(src, back)
+    return ok, "mapped back to a source solution" if ok else f"back gave {back}"
+
+
+def _witness_checks(
+    red: Reduction, src: Any, target: Any, solutions: Iterable[Any], limit: int
+) -> list[Check]:
+    checks: list[Check] = []
+    for i, sol in enumerate(solutions):
+        if i >= limit:
+            break
+        lifted: list[Any] = []
+        run = functools.partial(_lift_once, red, src, target, sol, lifted)
+        checks.append(_timed(f"lift[{i}]", ("target checker",), run))
+        if lifted:
+            run = functools.partial(_back_once, red, src, target, lifted[0])
+            checks.append(_timed(f"back[{i}]", ("source checker",), run))
+    return checks
+
+
+def _solved_back_checks(red: Reduction, src: Any, target: Any, limit: int) -> list[Check]:
+    checks: list[Check] = []
+    for i, t_sol in enumerate(red.target_solutions(src, target)):
+        if i >= limit:
+            break
+        run = functools.partial(_back_once, red, src, target, t_sol)
+        checks.append(_timed(f"solve-back[{i}]", ("target solver", "source checker"), run))
+    return checks
+
+
+def verify(red: Reduction, src: Any, *, max_witnesses: int = 4) -> VerificationReport:
+    """Check ``red``'s claim and witness maps on ``src``; never raises on a failed check.
+
+    Parameters
+    ----------
+    red : Reduction
+        Any object following the protocol of :class:`~ermbit.reductions.base.Reduction`.
+    src : object
+        A source instance.
+    max_witnesses : int
+        How many source solutions to lift and map back (and target solutions to map back).
+
+    Returns
+    -------
+    VerificationReport
+        ``report.passed`` is False when any check failed; ``raise_if_failed`` raises.
+    """
+    start = time.perf_counter()
+    checks: list[Check] = []
+    built: list[Any] = []
+
+    def build() -> tuple[bool, str]:
+        built.append(red.forward(src))
+        return True, "built"
+
+    checks.append(_timed("forward", ("construction",), build))
+    target = built[0] if built else None
+    if target is not None:
+        checks.append(_claim_check(red, src, target))
+        if red.has_witness_maps:
+            sols = red.source_solutions(src)
+            checks.extend(_witness_checks(red, src, target, sols, max_witnesses))
+            checks.extend(_solved_back_checks(red, src, target, max_witnesses))
+    return VerificationReport(
+        reduction=red.name or type(red).__name__,
+        input_hash=input_hash(src),
+        source_size=size_summary(src),
+        target_size=size_summary(target) if target is not None else {},
+        checks=tuple(checks),
+        seconds=time.perf_counter() - start,
+    )
