@@ -1,0 +1,477 @@
+"""JSON files in format ``ermbit/1`` (SPEC §5): one object per file, one registry of kinds.
+
+Every file is a JSON object with ``"format": "ermbit/1"``, a ``"kind"``, the kind's own
+fields, and an optional ``"meta"`` object (reduction name, parameters, claims...) that
+round-trips unchanged.  Rationals are strings ``"p"`` or ``"p/q"`` (JSON integers are
+accepted too); a JSON number with a fraction or an exponent, ``NaN`` or ``Infinity``
+is refused **anywhere** in the file, ``meta`` included, because it is not exact.  Every
+problem raises :class:`~ermbit.errors.FormatError` whose ``field`` is the dotted path
+of the offending value (``"gates[3][1]"``, ``"samples[2].loss"``).
+
+A kind is registered with :func:`register_kind` (class, encoder, decoder); the kinds
+of later modules are imported on first use from the table ``PROVIDERS``.
+
+>>> from ermbit.slp import SLP
+>>> text = dumps(SLP(1, [("+", 0, 0), ("*", 1, 1)]), meta={"source": "doc"})
+>>> doc = loads(text)
+>>> doc.kind, doc.obj.gates[1], doc.meta
+('slp', Gate(op='*', j=1, k=1), {'source': 'doc'})
+>>> loads('{"format": "ermbit/1", "kind": "slp", "a0": 0.5, "gates": []}')
+Traceback (most recent call last):
+...
+ermbit.errors.FormatError: field 'a0': 0.5 is a floating-point number; write ...
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ermbit import exact
+from ermbit.errors import FormatError, InputError
+from ermbit.slp import OPS, SLP, Gate
+
+__all__ = [
+    "FORMAT",
+    "PROVIDERS",
+    "Document",
+    "as_int",
+    "as_list",
+    "as_object",
+    "as_rational",
+    "as_str",
+    "check_keys",
+    "decode_fields",
+    "dumps",
+    "encode_fields",
+    "join",
+    "kinds",
+    "loads",
+    "read",
+    "register_kind",
+    "write",
+]
+
+#: The format version written in every file.
+FORMAT = "ermbit/1"
+#: Kinds provided by modules that register themselves when imported.
+PROVIDERS: dict[str, str] = {
+    "network": "ermbit.network",
+    "erm": "ermbit.erm",
+    "backprop": "ermbit.erm",
+    "witness": "ermbit.erm",
+}
+_RESERVED = ("format", "kind", "meta")
+#: Ints longer than this many bits cannot be written as JSON numbers by ``json``.
+_MAX_JSON_INT_BITS = 14000
+
+Encoder = Callable[[Any], dict[str, Any]]
+Decoder = Callable[[dict[str, Any], str], Any]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded file: its ``kind``, the decoded object and the ``meta`` object."""
+
+    kind: str
+    obj: Any = field(hash=False)
+    meta: dict[str, Any] = field(default_factory=dict, hash=False)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    cls: type
+    encode: Encoder
+    decode: Decoder
+
+
+_REGISTRY: dict[str, _Kind] = {}
+
+
+def register_kind(kind: str, cls: type, encode: Encoder, decode: Decoder) -> None:
+    """Register a kind: ``encode(obj) -> fields``, ``decode(fields, where) -> obj``.
+
+    ``fields`` is the file's object without ``format``, ``kind`` and ``meta``; ``where``
+    is the dotted path of that object (``""`` at top level), to be passed to the ``as_*``
+    helpers so errors name the field.  ``encode`` must return plain JSON data (str, int,
+    bool, None, lists, dicts) with rationals as :func:`ermbit.exact.fmt` strings; it is
+    not re-checked on output, but a float would make the file unreadable by
+    :func:`loads`, so each kind's round-trip test catches it.  Re-registering the same
+    class is a no-op.
+
+    Raises
+    ------
+    InputError
+        If ``kind`` is already registered for another class.
+    """
+    old = _REGISTRY.get(kind)
+    if old is not None and old.cls is not cls:
+        raise InputError(f"kind: {kind!r} is already registered for {old.cls.__name__}")
+    _REGISTRY[kind] = _Kind(cls, encode, decode)
+
+
+def kinds() -> tuple[str, ...]:
+    """The kinds registered so far."""
+    return tuple(sorted(_REGISTRY))
+
+
+def _lookup(kind: str, where: str) -> _Kind:
+    if kind not in _REGISTRY and kind in PROVIDERS:
+        try:
+            importlib.import_module(PROVIDERS[kind])
+        except ImportError as exc:
+            raise FormatError(f"kind {kind!r} is not available: {exc}", field=where) from exc
+    if kind not in _REGISTRY:
+        known = sorted(set(_REGISTRY) | set(PROVIDERS))
+        raise FormatError(f"unknown kind {kind!r}; known kinds: {known}", field=where)
+    return _REGISTRY[kind]
+
+
+# ---------------------------------------------------------------- helpers for decoders
+
+
+def join(where: str, key: str | int) -> str:
+    """Dotted path of a child: ``join("", "a") == "a"``, ``join("g", 3) == "g[3]"``.
+
+    >>> join(join(join("", "samples"), 2), "loss")
+    'samples[2].loss'
+    """
+    if isinstance(key, int):
+        return f"{where}[{key}]"
+    return f"{where}.{key}" if where else key
+
+
+def _show(n: int) -> str:
+    """An int for a message; ``str`` refuses ints over 4300 digits, and they are unreadable."""
+    return str(n) if exact.bitlen(n) <= 64 else f"<an integer of {exact.bitlen(n)} bits>"
+
+
+def _kind_name(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
+        type(value), "null" if value is None else type(value).__name__
+    )
+
+
+def as_object(value: Any, where: str) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else :class:`FormatError` naming ``where``."""
+    if not isinstance(value, dict):
+        raise FormatError(f"expected an object, got {_kind_name(value)}", field=where or None)
+    return value
+
+
+def as_list(value: Any, where: str) -> list[Any]:
+    """``value`` if it is a JSON array, else :class:`FormatError` naming ``where``."""
+    if not isinstance(value, list):
+        raise FormatError(f"expected an array, got {_kind_name(value)}", field=where or None)
+    return value
+
+
+def as_str(value: Any, where: str) -> str:
+    """``value`` if it is a JSON string, else :class:`FormatError` naming ``where``."""
+    if not isinstance(value, str):
+        raise FormatError(f"expected a string, got {_kind_name(value)}", field=where or None)
+    return value
+
+
+def as_int(value: Any, where: str) -> int:
+    """``value`` if it is a JSON integer (not a boolean), else :class:`FormatError`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FormatError(f"expected an integer, got {_kind_name(value)}", field=where or None)
+    return value
+
+
+def as_rational(value: Any, where: str) -> Any:
+    """An exact rational (``mpq``) from a string ``"p"``/``"p/q"`` or a JSON integer.
+
+    >>> as_rational("6/4", "w"), as_rational(-2, "w")
+    (mpq(3,2), mpq(-2,1))
+    >>> as_rational("1/0", "edges[0].w")
+    Traceback (most recent call last):
+    ...
+    ermbit.errors.FormatError: field 'edges[0].w': zero denominator in '1/0'
+    """
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise FormatError(
+            f"expected a rational as a string 'p' or 'p/q', got {_kind_name(value)}", field=where
+        )
+    try:
+        return exact.parse(value, name=where)
+    except InputError as exc:
+        raise FormatError(str(exc).removeprefix(f"{where}: "), field=where) from exc
+
+
+def check_keys(
+    obj: dict[str, Any], where: str, required: Iterable[str], optional: Iterable[str] = ()
+) -> None:
+    """Raise :class:`FormatError` for a missing required key or an unknown key."""
+    required = tuple(required)
+    for key in required:
+        if key not in obj:
+            raise FormatError("missing field", field=join(where, key))
+    allowed = set(required) | set(optional)
+    for key in obj:
+        if key not in allowed:
+            raise FormatError(f"unknown field; expected {sorted(allowed)}", field=join(where, key))
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Float:
+    """Placeholder for a non-integer JSON number, reported later with its field path."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class _Object(dict[str, Any]):
+    """A JSON object that remembers keys given more than once."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> _Object:
+    obj = _Object(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        dups = []
+        for key, _ in pairs:
+            if key in seen:
+                dups.append(key)
+            seen.add(key)
+        obj.duplicates = tuple(dups)
+    return obj
+
+
+def _scan(value: Any, where: str) -> None:
+    """Refuse floats, NaN/Infinity and duplicate keys anywhere, naming the field."""
+    if isinstance(value, _Float):
+        raise FormatError(
+            f"{value.text} is a floating-point number; write exact rationals as strings "
+            "such as '1/2'",
+            field=where or None,
+        )
+    if isinstance(value, dict):
+        dups = getattr(value, "duplicates", ())
+        if dups:
+            raise FormatError("key given more than once", field=join(where, dups[0]))
+        for key, item in value.items():
+            _scan(item, join(where, key))
+    elif isinstance(value, list):
+        for t, item in enumerate(value):
+            _scan(item, join(where, t))
+
+
+def decode_fields(kind: str, fields: dict[str, Any], where: str = "") -> Any:
+    """Decode the fields of an object of ``kind`` (for kinds nested in other kinds)."""
+    return _lookup(kind, join(where, "kind")).decode(fields, where)
+
+
+def _parse_int(text: str) -> int:
+    # Python's int() refuses literals over 4300 digits; mpz has no such limit
+    return int(text) if len(text) <= 4000 else int(exact.Z(text))
+
+
+def _parse_json(text: str) -> tuple[Any, bool]:
+    """The decoded JSON, and whether it holds a float or a repeated key somewhere."""
+    seen_bad: list[bool] = []
+
+    def on_float(literal: str) -> _Float:
+        seen_bad.append(True)
+        return _Float(literal)
+
+    def on_object(pairs: list[tuple[str, Any]]) -> _Object:
+        obj = _pairs(pairs)
+        if obj.duplicates:
+            seen_bad.append(True)
+        return obj
+
+    try:
+        value = json.loads(
+            text,
+            parse_float=on_float,
+            parse_constant=on_float,
+            parse_int=_parse_int,
+            object_pairs_hook=on_object,
+        )
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON: {exc}") from exc
+    return value, bool(seen_bad)
+
+
+def loads(text: str, *, path: str | None = None) -> Document:
+    """Decode an ``ermbit/1`` document; ``path`` is only used in error messages.
+
+    Raises
+    ------
+    FormatError
+        On invalid JSON, a float anywhere, a missing or unknown field, an unknown format
+        version or kind, or a value of the wrong type; ``field`` names where.
+    """
+    try:
+        value, suspicious = _parse_json(text)
+        if suspicious:  # walk the whole document only to name the offending field
+            _scan(value, "")
+        doc = as_object(value, "")
+        for key in ("format", "kind"):
+            if key not in doc:
+                raise FormatError("missing field", field=key)
+        if doc["format"] != FORMAT:
+            raise FormatError(
+                f"unsupported format {doc['format']!r}; expected {FORMAT!r}", field="format"
+            )
+        kind = as_str(doc["kind"], "kind")
+        meta = _plain(as_object(doc.get("meta", {}), "meta"), "meta")
+        fields = {k: v for k, v in doc.items() if k not in _RESERVED}
+        try:
+            obj = decode_fields(kind, fields)
+        except FormatError:
+            raise
+        except InputError as exc:
+            raise FormatError(f"invalid {kind}: {exc}") from exc
+    except FormatError as exc:
+        if path is None or exc.path is not None:
+            raise
+        raise FormatError(exc.message, field=exc.field, path=path) from exc
+    return Document(kind, obj, meta)
+
+
+def read(path: str | Path) -> Document:
+    """Read and decode an ``ermbit/1`` file (UTF-8)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"not UTF-8 text: {exc}", path=str(path)) from exc
+    return loads(text, path=str(path))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _plain(value: Any, where: str) -> Any:
+    """``value`` as plain JSON data (tuples become arrays, ``mpz`` ints); floats refused."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | type(exact.Z(0))):
+        if exact.bitlen(value) > _MAX_JSON_INT_BITS:
+            raise FormatError("integer too long for a JSON number; use a string", field=where)
+        return int(value)
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise FormatError(f"object keys must be strings, got {key!r}", field=where)
+            out[key] = _plain(item, join(where, key))
+        return out
+    if isinstance(value, list | tuple):
+        return [_plain(item, join(where, t)) for t, item in enumerate(value)]
+    raise FormatError(
+        f"{type(value).__name__} {value!r} is not plain JSON data (floats are refused; "
+        "write rationals with ermbit.exact.fmt)",
+        field=where,
+    )
+
+
+def encode_fields(obj: Any) -> tuple[str, dict[str, Any]]:
+    """``(kind, fields)`` of a registered object (for kinds nested in other kinds)."""
+    for cls in type(obj).__mro__:
+        for kind, spec in _REGISTRY.items():
+            if spec.cls is cls:
+                return kind, spec.encode(obj)
+    raise InputError(f"obj: no ermbit/1 kind is registered for {type(obj).__name__}")
+
+
+_COMPACT = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False, allow_nan=False)
+
+
+def _render(doc: dict[str, Any]) -> str:
+    """One top-level field per line and one array item per line: diffable, compact."""
+
+    compact = _COMPACT.encode
+    lines = []
+    for key, value in doc.items():
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + compact(v) for v in value)
+            lines.append(f"  {json.dumps(key)}: [\n{items}\n  ]")
+        else:
+            lines.append(f"  {json.dumps(key)}: {compact(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def dumps(obj: Any, meta: dict[str, Any] | None = None) -> str:
+    """Encode a registered object (with optional ``meta``) as an ``ermbit/1`` document.
+
+    Raises
+    ------
+    InputError
+        If no kind is registered for ``type(obj)``.
+    FormatError
+        If ``meta`` is not plain JSON data (a float, a non-string key...).
+    """
+    kind, fields = encode_fields(obj)
+    doc: dict[str, Any] = {"format": FORMAT, "kind": kind}
+    for key, value in fields.items():
+        if key in _RESERVED:
+            raise InputError(f"kind {kind!r}: encoder produced reserved field {key!r}")
+        doc[key] = value
+    if meta is not None:
+        doc["meta"] = _plain(as_object(meta, "meta"), "meta")
+    return _render(doc)
+
+
+def write(path: str | Path, obj: Any, meta: dict[str, Any] | None = None) -> None:
+    """Write ``dumps(obj, meta)`` to ``path`` (UTF-8)."""
+    Path(path).write_text(dumps(obj, meta), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- kind "slp"
+
+
+def _encode_slp(slp: SLP) -> dict[str, Any]:
+    return {"a0": exact.fmt(slp.a0), "gates": [[g.op, g.j, g.k] for g in slp.gates]}
+
+
+def _gate_error(entry: Any, t: int, here: str) -> NoReturn:
+    """Raise the error that names what is wrong with gate entry ``t``."""
+    entry = as_list(entry, here)
+    if len(entry) != 3:
+        raise FormatError(f"expected [op, j, k], got {len(entry)} items", field=here)
+    op = as_str(entry[0], join(here, 0))
+    if op not in OPS:
+        raise FormatError(f"op must be one of {list(OPS)}, got {op!r}", field=join(here, 0))
+    for pos in (1, 2):
+        v = as_int(entry[pos], join(here, pos))
+        if not 0 <= v <= t:
+            raise FormatError(
+                f"operand {_show(v)} out of range: gate {t + 1} may use a_0..a_{t}",
+                field=join(here, pos),
+            )
+    raise AssertionError(f"gate {t} is well formed")  # pragma: no cover
+
+
+def _decode_slp(fields: dict[str, Any], where: str) -> SLP:
+    check_keys(fields, where, ("a0", "gates"))
+    a0 = as_rational(fields["a0"], join(where, "a0"))
+    gates = []
+    for t, entry in enumerate(as_list(fields["gates"], join(where, "gates"))):
+        # fast test for the common case; field names are only built for an error
+        if (
+            type(entry) is list
+            and len(entry) == 3
+            and entry[0] in OPS
+            and type(entry[1]) is int
+            and type(entry[2]) is int
+            and 0 <= entry[1] <= t
+            and 0 <= entry[2] <= t
+        ):
+            gates.append(Gate(*entry))
+        else:
+            _gate_error(entry, t, join(join(where, "gates"), t))
+    return SLP(a0, tuple(gates))
+
+
+register_kind("slp", SLP, _encode_slp, _decode_slp)
