@@ -13,7 +13,13 @@ from ermbit.reductions.base import Claim, Reduction, relation_holds
 __all__ = ["REGISTRY", "Claim", "Reduction", "get", "load", "relation_holds"]
 
 #: name -> "module:Class"; instantiated on first use so that importing ermbit stays cheap.
-REGISTRY: dict[str, str] = {}
+REGISTRY: dict[str, str] = {
+    "sat-to-slp": "ermbit.reductions.sat_to_slp:SatToSlp",
+    "perm-to-slp": "ermbit.reductions.perm_to_slp:PermToSlp",
+    "slp-to-bnslp": "ermbit.reductions.bnslp:SlpToBnslp",
+    "sat-to-nae": "ermbit.reductions.sat_to_nae:SatToNae",
+    "nae-to-splitting": "ermbit.reductions.nae_to_splitting:NaeToSplitting",
+}
 
 
 def get(name: str) -> Reduction:

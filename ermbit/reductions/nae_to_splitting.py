@@ -1,0 +1,136 @@
+"""NAE-SAT → set splitting on the literals (SPEC §4.11 R2, second link).
+
+The universe is the 2n literals (element ``2(i−1)`` is ``x_i``, ``2(i−1)+1`` is ``¬x_i``);
+the sets are ``{x_i, ¬x_i}`` for every variable and the literal set of every clause.  An
+*ordered split* (S₁, S₂) partitions the universe so that every set meets both parts.  The
+variable sets force x_i and ¬x_i apart, so S₁ = "the true literals" is a bijection:
+
+    #ordered splits = #NAE models   (parsimonious).
+
+>>> from ermbit.cnf import CNF
+>>> from ermbit.reductions.sat_to_nae import NAEFormula
+>>> NaeToSplitting().forward(NAEFormula(CNF(2, ((1, -2),)))).sets
+((0, 1), (2, 3), (0, 3))
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ermbit.errors import InputError, InputTypeError
+from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.sat_to_nae import NAEFormula, assignments, nae_satisfied
+
+__all__ = ["NaeToSplitting", "SetSplitting", "is_split", "literal_element"]
+
+Assignment = tuple[bool, ...]
+#: side[e] is 0 if element e is in S₁, 1 if in S₂.
+Split = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class SetSplitting:
+    """Universe ``0..size−1`` and a family of subsets; split so that every set meets both parts."""
+
+    size: int
+    sets: tuple[tuple[int, ...], ...]
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            raise InputError(f"size: must be >= 0, got {self.size}")
+        norm = []
+        for k, s in enumerate(self.sets):
+            for e in s:
+                if not 0 <= e < self.size:
+                    raise InputError(
+                        f"sets[{k}]: element {e} outside the universe 0..{self.size - 1}"
+                    )
+            norm.append(tuple(sorted(set(s))))
+        object.__setattr__(self, "sets", tuple(norm))
+
+    def size_summary(self) -> dict[str, int]:
+        return {"elements": self.size, "sets": len(self.sets)}
+
+
+def literal_element(lit: int) -> int:
+    """Universe element of a DIMACS literal: ``x_i ↦ 2(i−1)``, ``¬x_i ↦ 2(i−1)+1``.
+
+    >>> literal_element(1), literal_element(-1), literal_element(3)
+    (0, 1, 4)
+    """
+    return 2 * (abs(lit) - 1) + (1 if lit < 0 else 0)
+
+
+def is_split(inst: SetSplitting, side: Sequence[int]) -> bool:
+    """Whether ``side`` (0/1 per element) meets both parts in every set."""
+    if len(side) != inst.size or any(s not in (0, 1) for s in side):
+        raise InputError(f"side: expected {inst.size} entries in {{0, 1}}, got {tuple(side)}")
+    return all({side[e] for e in s} == {0, 1} for s in inst.sets)
+
+
+def _splits(inst: SetSplitting) -> Iterator[Split]:
+    if inst.size > 24:
+        raise InputError(f"size: {inst.size} elements is too many to enumerate splits (limit 24)")
+    return (s for s in itertools.product((0, 1), repeat=inst.size) if is_split(inst, s))
+
+
+def _count_splits(src: NAEFormula, target: SetSplitting) -> int:
+    return sum(1 for _ in _splits(target))
+
+
+def _count_nae(src: NAEFormula) -> int:
+    return sum(nae_satisfied(src, a) for a in assignments(src.cnf.num_vars))
+
+
+class NaeToSplitting(Reduction):
+    """NAE formula ↦ set splitting on literals; ordered splits = NAE models."""
+
+    name: ClassVar[str] = "nae-to-splitting"
+    source_kind: ClassVar[str] = "nae"
+    target_kind: ClassVar[str] = "splitting"
+    counting: ClassVar[str] = "parsimonious"
+    summary: ClassVar[str] = "NAE-SAT → set splitting on literals: ordered splits = NAE models"
+
+    def forward(self, src: NAEFormula) -> SetSplitting:
+        if not isinstance(src, NAEFormula):
+            raise InputTypeError(f"src: expected an NAEFormula, got {type(src).__name__}")
+        n = src.cnf.num_vars
+        sets = [(2 * i, 2 * i + 1) for i in range(n)]
+        sets += [tuple(literal_element(l) for l in c) for c in src.cnf.clauses]
+        return SetSplitting(2 * n, tuple(sets))
+
+    def lift(self, src: NAEFormula, target: SetSplitting, solution: Assignment) -> Split:
+        side = []
+        for value in solution:  # true literals go to S₁ (side 0)
+            side += [0, 1] if value else [1, 0]
+        return tuple(side)
+
+    def back(self, src: NAEFormula, target: SetSplitting, solution: Split) -> Assignment:
+        if len(solution) != target.size:
+            raise InputError(f"solution: expected {target.size} sides, got {len(solution)}")
+        return tuple(solution[2 * i] == 0 for i in range(src.cnf.num_vars))
+
+    def claim(self, src: NAEFormula) -> Claim:
+        return Claim(
+            statement="#ordered splits = #NAE(φ')",
+            relation="equal",
+            source=_count_nae,
+            target=_count_splits,
+            source_oracle="NAE enumeration",
+            target_oracle="split enumeration",
+        )
+
+    def source_solutions(self, src: NAEFormula) -> Iterator[Assignment]:
+        return (a for a in assignments(src.cnf.num_vars) if nae_satisfied(src, a))
+
+    def is_source_solution(self, src: NAEFormula, solution: Assignment) -> bool:
+        return nae_satisfied(src, solution)
+
+    def is_target_solution(self, target: SetSplitting, solution: Split) -> bool:
+        return is_split(target, solution)
+
+    def target_solutions(self, src: NAEFormula, target: SetSplitting) -> Iterator[Split]:
+        return _splits(target)

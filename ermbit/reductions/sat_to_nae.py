@@ -1,0 +1,124 @@
+"""SAT → NAE-SAT: add one fresh variable z to every clause (SPEC §4.11 R2, first link).
+
+A not-all-equal (NAE) formula is satisfied when every clause has a true *and* a false
+literal.  With ``φ' = ⋀_j (C_j ∨ z)``, z false, ``C_j ∨ z`` is NAE-satisfied iff C_j has a
+true literal; NAE models are closed under complement, so
+
+    #NAE(φ') = 2·#SAT(φ)   (2-to-1: x ↦ (x, z = false) and its complement).
+
+>>> from ermbit.cnf import CNF
+>>> SatToNae().forward(CNF(2, ((1, -2),))).cnf.clauses
+((1, -2, 3),)
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from ermbit.cnf import CNF
+from ermbit.errors import InputError, InputTypeError
+from ermbit.reductions.base import Claim, Reduction
+
+__all__ = ["NAEFormula", "SatToNae", "assignments", "nae_satisfied"]
+
+Assignment = tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class NAEFormula:
+    """A CNF read with not-all-equal semantics: each clause needs a true and a false literal."""
+
+    cnf: CNF
+
+    def size_summary(self) -> dict[str, int]:
+        return {"variables": self.cnf.num_vars, "clauses": self.cnf.num_clauses}
+
+    def to_dimacs(self) -> str:
+        return "c ermbit nae\n" + self.cnf.to_dimacs()
+
+
+def nae_satisfied(formula: NAEFormula, assignment: Sequence[bool]) -> bool:
+    """Whether every clause has a true and a false literal under ``assignment``."""
+    if len(assignment) != formula.cnf.num_vars:
+        raise InputError(
+            f"assignment: expected {formula.cnf.num_vars} truth values, got {len(assignment)}"
+        )
+    for clause in formula.cnf.clauses:
+        vals = {assignment[abs(l) - 1] == (l > 0) for l in clause}
+        if vals != {True, False}:
+            return False
+    return True
+
+
+def assignments(n: int, limit: int = 20) -> Iterator[Assignment]:
+    """All ``2^n`` assignments (refuses ``n > limit``; used by checkers on small inputs)."""
+    if n > limit:
+        raise InputError(f"n: {n} variables is too many to enumerate (limit {limit})")
+    return (tuple(a) for a in itertools.product((False, True), repeat=n))
+
+
+def _nae_count(src: CNF, target: NAEFormula) -> int:
+    return sum(nae_satisfied(target, a) for a in assignments(target.cnf.num_vars))
+
+
+def _sat_count(src: CNF) -> int:
+    from ermbit.solvers.counting import count
+
+    return count(src, "brute" if src.num_vars <= 16 else "dpll")
+
+
+class SatToNae(Reduction):
+    """CNF φ ↦ NAE formula φ' = ⋀(C_j ∨ z); models map 2-to-1."""
+
+    name: ClassVar[str] = "sat-to-nae"
+    source_kind: ClassVar[str] = "cnf"
+    target_kind: ClassVar[str] = "nae"
+    counting: ClassVar[str] = "k-to-1"
+    summary: ClassVar[str] = "SAT → NAE-SAT (fresh z in every clause): #NAE = 2·#SAT"
+
+    def forward(self, src: CNF) -> NAEFormula:
+        if not isinstance(src, CNF):
+            raise InputTypeError(f"src: expected a CNF, got {type(src).__name__}")
+        z = src.num_vars + 1
+        clauses = tuple((*c, z) for c in src.clauses)
+        return NAEFormula(CNF(z, clauses, comments=(f"ermbit nae z={z}",)))
+
+    def lift(self, src: CNF, target: NAEFormula, solution: Assignment) -> Assignment:
+        return (*solution, False)
+
+    def back(self, src: CNF, target: NAEFormula, solution: Assignment) -> Assignment:
+        sol = tuple(solution)
+        if len(sol) != target.cnf.num_vars:
+            raise InputError(f"solution: expected {target.cnf.num_vars} values, got {len(sol)}")
+        if sol[-1]:  # complement: NAE models are closed under it, and z must end up false
+            sol = tuple(not v for v in sol)
+        return sol[:-1]
+
+    def claim(self, src: CNF) -> Claim:
+        return Claim(
+            statement="#NAE(φ') = 2·#SAT(φ)",
+            relation="times",
+            factor=2,
+            source=_sat_count,
+            target=_nae_count,
+            source_oracle="counting (brute force / dpll)",
+            target_oracle="NAE enumeration",
+        )
+
+    def source_solutions(self, src: CNF) -> Iterator[Assignment]:
+        return (a for a in assignments(src.num_vars) if src.satisfied_by(a))
+
+    def is_source_solution(self, src: CNF, solution: Assignment) -> bool:
+        return src.satisfied_by(tuple(solution))
+
+    def is_target_solution(self, target: NAEFormula, solution: Assignment) -> bool:
+        return nae_satisfied(target, solution)
+
+    def target_solutions(self, src: CNF, target: NAEFormula) -> Iterator[Assignment]:
+        # complements first: they exercise the z = true branch of back()
+        return (
+            a for a in assignments(target.cnf.num_vars) if a[-1] and nae_satisfied(target, a)
+        )
