@@ -117,9 +117,11 @@ class DenBasis:
 
     With pairwise coprime base elements ``p_j``, the vector ``e`` stands for
     ``prod p_j**e_j``; then ``lcm`` is ``vmax`` and products are ``vadd``, exactly.
-    If the basis would exceed ``MAX_BASIS`` elements, the single atom ``Λ = lcm(atoms)``
-    is used instead (atom ``n > 1`` ↦ ``(1,)``): ``Λ**e`` is still a common multiple of
-    what it stands for, so every computation stays exact, only with larger numbers.
+    If the basis would exceed ``MAX_BASIS`` elements (the vectors get long), the single
+    atom ``Λ = lcm(atoms)`` is used instead ("pooled": atom ``n > 1`` ↦ ``(1,)``).  Then
+    ``value(exps(n))`` is a multiple of ``n``, not ``n`` itself, and a numerator over
+    ``n`` must be multiplied by :meth:`scale` to sit over ``value(exps(n))``; every
+    computation stays exact, only with larger numbers.
     """
 
     def __init__(self, atoms: Iterable[Any]) -> None:
@@ -140,10 +142,10 @@ class DenBasis:
 
     def exps(self, n: Any) -> tuple[int, ...]:
         """Exponent vector of ``n``, an atom given at construction (or a product of them)."""
-        key = n = Z(n)
-        got = self._exps.get(key)
+        got = self._exps.get(n)
         if got is not None:
             return got
+        key = n = Z(n)
         if n == 1:
             out = self.zero
         elif self.pooled:
@@ -161,6 +163,10 @@ class DenBasis:
             out = tuple(es)
         self._exps[key] = out
         return out
+
+    def scale(self, n: Any) -> Any:
+        """``value(exps(n)) // n``: 1 for an exact basis, ``Λ/n`` when pooled."""
+        return self.value(self.exps(n)) // n if self.pooled else 1
 
     def value(self, e: tuple[int, ...]) -> Any:
         """The integer ``prod p_j**e_j`` (memoised: network layers share denominators)."""
