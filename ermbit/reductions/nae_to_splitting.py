@@ -98,7 +98,7 @@ class NaeToSplitting(Reduction):
         if not isinstance(src, NAEFormula):
             raise InputTypeError(f"src: expected an NAEFormula, got {type(src).__name__}")
         n = src.cnf.num_vars
-        sets = [(2 * i, 2 * i + 1) for i in range(n)]
+        sets: list[tuple[int, ...]] = [(2 * i, 2 * i + 1) for i in range(n)]
         sets += [tuple(literal_element(l) for l in c) for c in src.cnf.clauses]
         return SetSplitting(2 * n, tuple(sets))
 
