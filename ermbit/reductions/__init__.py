@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import importlib
+from typing import Any
 
 from ermbit.errors import InputError
 from ermbit.reductions.base import Claim, Reduction, relation_holds
@@ -22,8 +23,11 @@ REGISTRY: dict[str, str] = {
 }
 
 
-def get(name: str) -> Reduction:
-    """The registered reduction called ``name``.
+def get(name: str, **options: Any) -> Reduction:
+    """The registered reduction called ``name``, built with ``options``.
+
+    Options are keyword arguments of the reduction's constructor (``activation``,
+    ``bounded``, ``promise``, ``pinned``...); one the reduction does not take is refused.
 
     Raises
     ------
@@ -33,10 +37,10 @@ def get(name: str) -> Reduction:
     if name not in REGISTRY:
         known = ", ".join(sorted(REGISTRY)) or "none"
         raise InputError(f"reduction: unknown name {name!r}; registered: {known}")
-    return load(REGISTRY[name])
+    return load(REGISTRY[name], **options)
 
 
-def load(spec: str) -> Reduction:
+def load(spec: str, **options: Any) -> Reduction:
     """Instantiate ``"package.module:Class"`` (a user's own reduction follows the protocol)."""
     if ":" not in spec:
         raise InputError(f"reduction: expected 'package.module:Class', got {spec!r}")
@@ -48,7 +52,18 @@ def load(spec: str) -> Reduction:
     cls = getattr(module, cls_name, None)
     if cls is None:
         raise InputError(f"reduction: module {mod_name!r} has no attribute {cls_name!r}")
-    obj = cls() if isinstance(cls, type) else cls
+    if not isinstance(cls, type):
+        if options:
+            raise InputError(f"reduction: {spec!r} is an object and takes no options")
+        obj = cls
+    else:
+        try:
+            obj = cls(**options)
+        except TypeError as exc:
+            given = ", ".join(sorted(options)) or "none"
+            raise InputError(
+                f"reduction: {spec!r} does not take the options given ({given}): {exc}"
+            ) from exc
     for attr in ("forward", "claim"):
         if not callable(getattr(obj, attr, None)):
             raise InputError(f"reduction: {spec!r} has no method {attr!r}")

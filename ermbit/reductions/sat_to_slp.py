@@ -97,8 +97,8 @@ def _build(cnf: CNF) -> CountingSLP:
         f = b.product(z[j] for j, c in enumerate(cnf.clauses) if -i in c)
         factors.append(b.add(t, f))
     for j, clause in enumerate(cnf.clauses):
-        powers = [b.one()]
-        for _ in range(1, len(clause)):
+        powers = [b.one(), z[j]] if clause else [b.one()]
+        for _ in range(2, len(clause)):
             powers.append(b.mul(powers[-1], z[j]))
         factors.append(b.sum(powers[: len(clause)]))
     out = b.product(factors)

@@ -1,0 +1,164 @@
+"""Commands about counting: ``count``, ``slp``, ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any, TextIO
+
+from ermbit.cli._base import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_budget,
+    command,
+    emit_json,
+    read_cnf,
+    read_document,
+)
+from ermbit.errors import InputError
+
+VIA = ("backprop", "erm")
+
+
+def _count_args(p: argparse.ArgumentParser) -> None:
+    from ermbit.solvers.counting import METHODS
+
+    p.add_argument("file", help="DIMACS CNF file (.cnf, .cnf.gz)")
+    p.add_argument("--method", default="auto", choices=[*METHODS, "all"])
+    p.add_argument(
+        "--via",
+        choices=VIA,
+        default=None,
+        help="recompute #SAT from K exact gradient bits (backprop) or ERM_bit answers (erm)",
+    )
+    p.add_argument("--activation", default="z**2", help="polynomial σ for --via (default z**2)")
+    p.add_argument("--bounded", action="store_true", help="--via backprop: bounded-value SLP")
+    p.add_argument("--timeout", type=float, default=None, help="seconds (dpll, ganak, auto)")
+    p.add_argument("--json", action="store_true")
+
+
+@command("count", _count_args, "exact model count of a CNF (or through network instances)")
+def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.solvers import counting
+
+    cnf = read_cnf(args.file)
+    if args.via is not None:
+        return _count_via(args, cnf, out)
+    start = time.perf_counter()
+    if args.method == "all":
+        cc = counting.cross_check(cnf, timeout=args.timeout)
+        seconds = time.perf_counter() - start
+        if args.json:
+            emit_json(
+                out,
+                {
+                    "count": cc.count,
+                    "method": "all",
+                    "agreed": cc.agreed,
+                    "counts": dict(cc.counts),
+                    "seconds": seconds,
+                },
+            )
+        else:
+            for name, value in cc.counts.items():
+                out.write(f"{name:>6}: {value}\n")
+            out.write(f"{cc.count}\n" if cc.agreed else f"DISAGREE: {cc.disagreement}\n")
+        return EXIT_OK if cc.agreed else EXIT_FAILED
+    value = counting.count(cnf, args.method, timeout=args.timeout)
+    seconds = time.perf_counter() - start
+    if args.json:
+        emit_json(out, {"count": value, "method": args.method, "seconds": seconds})
+    else:
+        out.write(f"{value}\n")
+    return EXIT_OK
+
+
+def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
+    if args.via == "backprop":
+        from ermbit.solvers.via_backprop import count_via_backprop
+
+        res = count_via_backprop(cnf, args.activation, bounded=args.bounded)
+    else:
+        if args.bounded:
+            raise InputError("--bounded: only meaningful with --via backprop")
+        from ermbit.solvers.via_erm import count_via_erm
+
+        res = count_via_erm(cnf, args.activation)
+    if args.json:
+        emit_json(
+            out,
+            {
+                "count": res.count,
+                "method": f"via-{args.via}",
+                "via": args.via,
+                "instances": res.instances,
+                "max_value_bits": res.max_value_bits,
+                "activation": args.activation,
+                "seconds": res.seconds,
+            },
+        )
+    else:
+        out.write(f"{res.count}\n")
+    return EXIT_OK
+
+
+def _slp_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="SLP file (JSON, kind slp)")
+    p.add_argument(
+        "--bit",
+        type=int,
+        action="append",
+        default=[],
+        metavar="J",
+        help="print bit J of |value| (repeatable; negative J reads after the point)",
+    )
+    p.add_argument("--sign", action="store_true", help="print the sign: -1, 0 or 1")
+    add_budget(p)
+    p.add_argument("--json", action="store_true")
+
+
+@command("slp", _slp_args, "bits and sign of a straight-line program's value")
+def slp_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit import slp
+
+    doc = read_document(args.file)
+    if doc.kind != "slp":
+        raise InputError(f"{args.file}: expected an SLP file, got kind {doc.kind!r}")
+    if not args.bit and not args.sign:
+        raise InputError("nothing asked: give --bit J (repeatable) and/or --sign")
+    kw: dict[str, Any] = {}
+    if args.budget_bits is not None:
+        kw["budget_bits"] = args.budget_bits
+    start = time.perf_counter()
+    bits = {j: slp.bit(doc.obj, j, **kw) for j in args.bit}
+    sign = slp.sign(doc.obj, **kw) if args.sign else None
+    if args.json:
+        obj: dict[str, Any] = {"bits": {str(j): b for j, b in bits.items()}}
+        if sign is not None:
+            obj["sign"] = sign
+        obj["seconds"] = time.perf_counter() - start
+        emit_json(out, obj)
+    else:
+        for j in args.bit:
+            out.write(f"{bits[j]}\n")
+        if sign is not None:
+            out.write(f"{sign}\n")
+    return EXIT_OK
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", nargs="?", default=None, help="a CNF instead of the embedded one")
+    p.add_argument("--quick", action="store_true", help="skip the slower chains")
+
+
+@command("demo", _demo_args, "every chain of the toolkit on one small formula")
+def demo_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit import demo
+
+    cnf = read_cnf(args.file) if args.file else None
+    ok = True
+    for line, good in demo.run(cnf, quick=args.quick):
+        out.write(line + "\n")
+        out.flush()
+        ok = ok and good
+    return EXIT_OK if ok else EXIT_FAILED

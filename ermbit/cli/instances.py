@@ -1,0 +1,183 @@
+"""Commands on instance files: ``reduce``, ``check`` (the NP verifier), ``solve``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any, TextIO
+
+from ermbit.cli._base import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_budget,
+    command,
+    emit_json,
+    read_document,
+)
+from ermbit.errors import InputError
+
+
+def _reduce_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", help="a registered reduction (ermbit verify --list shows them)")
+    p.add_argument("input", help="the source instance (DIMACS, JSON or a 0/1 matrix file)")
+    p.add_argument("-o", "--output", required=True, help="where to write the target")
+    p.add_argument("--bit", type=int, default=None, metavar="J", help="bit index of a BitSLP query")
+    p.add_argument("--activation", default=None, help="polynomial σ, e.g. 'z**2' or 'z**3+2*z'")
+    p.add_argument("--bounded", action="store_true", help="use the bounded-value SLP (Lemma A.5)")
+    p.add_argument("--promise", default=None, metavar="A,B", help="promise gap (a, b)")
+    p.add_argument("--pinned", action="store_true", help="all-trainable form (frozen edges pinned)")
+    p.add_argument("--json", action="store_true")
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    opts: dict[str, Any] = {}
+    if args.activation is not None:
+        opts["activation"] = args.activation
+    if args.bounded:
+        opts["bounded"] = True
+    if args.pinned:
+        opts["pinned"] = True
+    if args.promise is not None:
+        parts = args.promise.split(",")
+        if len(parts) != 2:
+            raise InputError(f"--promise: expected A,B, got {args.promise!r}")
+        opts["promise"] = (parts[0].strip(), parts[1].strip())
+    return opts
+
+
+@command("reduce", _reduce_args, "apply a registered reduction to an instance file")
+def reduce_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit import io, reductions
+    from ermbit.verifier import size_summary
+
+    red = reductions.get(args.name, **_options(args))
+    src = io.read_source(red.source_kind, args.input, bit=args.bit)
+    start = time.perf_counter()
+    target = red.forward(src)
+    fmt_used = io.write_target(target, args.output)
+    seconds = time.perf_counter() - start
+    sizes = size_summary(target)
+    if args.json:
+        emit_json(
+            out,
+            {
+                "reduction": red.name,
+                "output": args.output,
+                "format": fmt_used,
+                "size": sizes,
+                "seconds": seconds,
+            },
+        )
+    else:
+        desc = ", ".join(f"{k} {v}" for k, v in sizes.items())
+        out.write(f"{red.describe()}\nwrote {args.output} ({fmt_used}; {desc})\n")
+    return EXIT_OK
+
+
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("instance", help="an ERM_bit instance (JSON, kind erm)")
+    p.add_argument("witness", help="a witness θ (JSON, kind witness)")
+    add_budget(p)
+    p.add_argument("--json", action="store_true")
+
+
+@command("check", _check_args, "the NP verifier: exact loss and encoding length of a witness")
+def check_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.erm import ERMInstance, Witness
+
+    inst = read_document(args.instance).obj
+    wit = read_document(args.witness).obj
+    if not isinstance(inst, ERMInstance):
+        raise InputError(f"{args.instance}: expected kind 'erm'")
+    if not isinstance(wit, Witness):
+        raise InputError(f"{args.witness}: expected kind 'witness'")
+    start = time.perf_counter()
+    ev = inst.evaluate(wit, budget_bits=args.budget_bits)
+    seconds = time.perf_counter() - start
+    bound = _app_e(inst, wit)
+    res: dict[str, Any] = {
+        "loss": ev.loss,
+        "enc_bits": ev.enc_bits,
+        "bit_bound": ev.bit_bound,
+        "admissible": ev.admissible,
+        "accepted": ev.accepted,
+        "max_value_bits": ev.max_value_bits,
+        "seconds": seconds,
+    }
+    if bound is not None:
+        res["app_e_bound_bits"] = bound
+    if args.json:
+        emit_json(out, res)
+    else:
+        from ermbit.exact import fmt
+
+        out.write(f"loss            {fmt(ev.loss)}  (γ = {fmt(inst.gamma)})\n")
+        out.write(f"enc(θ)          {ev.enc_bits} bits  (bound β = {ev.bit_bound})\n")
+        out.write(f"admissible      {'yes' if ev.admissible else 'no'}\n")
+        out.write(f"largest value   {ev.max_value_bits} bits")
+        out.write(f"  (App. E bound {bound})\n" if bound is not None else "\n")
+        out.write(f"time            {seconds:.3f} s\n")
+        out.write("ACCEPTED\n" if ev.accepted else "REJECTED\n")
+    return EXIT_OK if ev.accepted else EXIT_FAILED
+
+
+def _app_e(inst: Any, wit: Any) -> int | None:
+    """The App. E size bound for piecewise-linear networks (None otherwise)."""
+    try:
+        from ermbit.studies.app_e import instance_bound
+    except ImportError:
+        return None
+    return instance_bound(inst, wit)
+
+
+def _solve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("instance", help="an erm or backprop instance (JSON)")
+    p.add_argument("-w", "--witness-out", default=None, help="write the witness found (erm)")
+    add_budget(p)
+    p.add_argument("--json", action="store_true")
+
+
+@command("solve", _solve_args, "answer an erm or backprop instance exactly")
+def solve_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.erm import BackpropInstance, ERMInstance
+
+    inst = read_document(args.instance).obj
+    if isinstance(inst, BackpropInstance):
+        return _solve_backprop(inst, args, out)
+    if isinstance(inst, ERMInstance):
+        return _solve_erm(inst, args, out)
+    raise InputError(f"{args.instance}: expected kind 'erm' or 'backprop'")
+
+
+def _solve_backprop(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.exact import fmt
+
+    start = time.perf_counter()
+    g = inst.gradient(budget_bits=args.budget_bits)
+    ans = inst.answer(budget_bits=args.budget_bits)
+    key = "sign" if inst.query == "sign" else "bit"
+    if args.json:
+        emit_json(
+            out,
+            {"gradient": g, key: ans, "query": inst.query, "seconds": time.perf_counter() - start},
+        )
+    else:
+        from ermbit.exact import size
+
+        shown = fmt(g) if size(g) <= 4000 else f"<a rational of {size(g)} bits>"
+        out.write(f"gradient {shown}\n{key} {ans}\n")
+    return EXIT_OK
+
+
+def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit import formats
+    from ermbit.solvers.erm import solve_erm
+
+    res = solve_erm(inst, budget_bits=args.budget_bits)
+    if args.witness_out and res.witness is not None:
+        formats.write(args.witness_out, res.witness)
+    if args.json:
+        emit_json(out, res.to_json())
+    else:
+        out.write(res.summary() + "\n")
+    return EXIT_OK
