@@ -123,11 +123,13 @@ def check_cmd(args: argparse.Namespace, out: TextIO) -> int:
 
 def _app_e(inst: Any, wit: Any) -> int | None:
     """The App. E size bound for piecewise-linear networks (None otherwise)."""
-    try:
-        from ermbit.studies.app_e import instance_bound
-    except ImportError:
+    from ermbit.studies.app_e import report
+
+    net = inst.network
+    if not all(net.activation(v).is_piecewise_linear for v in net.node_ids):
         return None
-    return instance_bound(inst, wit)
+    rep = report(net, inst.samples, inst.theta_of(wit))
+    return int(max(rep["bound_forward_bits"], rep["bound_backward_bits"]))
 
 
 def _solve_args(p: argparse.ArgumentParser) -> None:
