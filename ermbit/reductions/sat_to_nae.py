@@ -119,6 +119,4 @@ class SatToNae(Reduction):
 
     def target_solutions(self, src: CNF, target: NAEFormula) -> Iterator[Assignment]:
         # complements first: they exercise the z = true branch of back()
-        return (
-            a for a in assignments(target.cnf.num_vars) if a[-1] and nae_satisfied(target, a)
-        )
+        return (a for a in assignments(target.cnf.num_vars) if a[-1] and nae_satisfied(target, a))
