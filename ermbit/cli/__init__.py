@@ -15,6 +15,7 @@ from typing import TextIO
 
 from ermbit.cli import counting as _counting  # noqa: F401  (registers commands)
 from ermbit.cli import instances as _instances  # noqa: F401
+from ermbit.cli import tools as _tools  # noqa: F401
 from ermbit.cli._base import COMMANDS, EXIT_BUDGET, EXIT_FAILED, EXIT_INPUT, EXIT_OK
 from ermbit.errors import BackendError, BudgetExceeded, ErmbitError, VerificationFailed
 
