@@ -42,6 +42,7 @@ from ermbit.instances.cnf_families import (
 )
 from ermbit.instances.cnfgen_bridge import cnfgen_families, cnfgen_family
 from ermbit.instances.matrices import permanent_brute, permanent_definition, random_01_matrix
+from ermbit.instances.slp_families import random_slp
 
 __all__ = [
     "FAMILIES",
@@ -57,6 +58,7 @@ __all__ = [
     "random_kcnf",
     "random_kcnf_planted",
     "random_mixed_cnf",
+    "random_slp",
     "xor_system",
 ]
 
@@ -90,6 +92,11 @@ FAMILIES: dict[str, tuple[Callable[..., Any], str]] = {
     "matrix01": (
         random_01_matrix,
         "n [density=1/2], seed: n×n 0/1 matrix, entries 1 with the rational probability density",
+    ),
+    "random-slp": (
+        random_slp,
+        "gates [a0=1] [ops=+-*], seed: gate i = a_(i-1) op a_k, k uniform in 0..i-1, "
+        "op uniform in ops",
     ),
 }
 

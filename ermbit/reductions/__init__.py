@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 from typing import Any
 
 from ermbit.errors import InputError
@@ -40,13 +42,25 @@ def get(name: str, **options: Any) -> Reduction:
     return load(REGISTRY[name], **options)
 
 
+def _import(name: str) -> Any:
+    """Import ``name``, also looking in the current directory (as ``python -m`` does)."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError:
+        cwd = os.getcwd()
+        if cwd in sys.path:
+            raise
+        sys.path.insert(0, cwd)
+        return importlib.import_module(name)
+
+
 def load(spec: str, **options: Any) -> Reduction:
     """Instantiate ``"package.module:Class"`` (a user's own reduction follows the protocol)."""
     if ":" not in spec:
         raise InputError(f"reduction: expected 'package.module:Class', got {spec!r}")
     mod_name, _, cls_name = spec.partition(":")
     try:
-        module = importlib.import_module(mod_name)
+        module = _import(mod_name)
     except ImportError as exc:
         raise InputError(f"reduction: cannot import module {mod_name!r}: {exc}") from exc
     cls = getattr(module, cls_name, None)

@@ -19,6 +19,7 @@ A reduction never evaluates what it builds: ``forward`` only constructs.  The cl
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -134,6 +135,11 @@ class Reduction:
     def target_solutions(self, src: Any, target: Any) -> Iterator[Any]:
         """Solutions of the target found *by solving it* (not by lifting); empty by default."""
         return iter(())
+
+    def sample_source(self, rng: random.Random, size: int) -> Any:
+        """A random source of scale ``size >= 1`` drawn from ``rng`` only, for sweeps of
+        reductions whose sources no instance family makes (override it)."""
+        raise NotImplementedError
 
     @property
     def has_witness_maps(self) -> bool:

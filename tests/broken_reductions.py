@@ -1,0 +1,164 @@
+"""Deliberately wrong reductions, loaded by spec ("tests.broken_reductions:Class") in the
+sweep tests to check that sweeps catch, write and shrink their counterexamples."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+from typing import Any, ClassVar
+
+from ermbit.cnf import CNF
+from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.nae_to_splitting import NaeToSplitting, SetSplitting
+from ermbit.reductions.sat_to_nae import NAEFormula, SatToNae
+from ermbit.reductions.sat_to_slp import CountingSLP, SatToSlp
+from ermbit.slp import SLP, evaluate
+
+
+def _without_last_clause(cnf: CNF) -> CNF:
+    return CNF(cnf.num_vars, cnf.clauses[:-1])
+
+
+class ForgetfulSatToNae(SatToNae):
+    """SAT → NAE that forgets the last clause: wrong whenever that clause matters."""
+
+    name: ClassVar[str] = "forgetful-sat-to-nae"
+
+    def forward(self, src: CNF) -> NAEFormula:
+        return super().forward(_without_last_clause(src))
+
+
+class ForgetfulSatToSlp(SatToSlp):
+    """#SAT → SLP that forgets the last clause."""
+
+    name: ClassVar[str] = "forgetful-sat-to-slp"
+
+    def forward(self, src: CNF) -> CountingSLP:
+        return super().forward(_without_last_clause(src))
+
+
+class SampledSatToNae(SatToNae):
+    """A correct SAT → NAE whose sources come from the ``sample_source`` hook."""
+
+    name: ClassVar[str] = "sampled-sat-to-nae"
+    source_kind: ClassVar[str] = "no-default-family"
+
+    def sample_source(self, rng: random.Random, size: int) -> CNF:
+        clauses = []
+        for _ in range(size):
+            width = rng.randint(1, size)
+            chosen = rng.sample(range(1, size + 1), width)
+            clauses.append(tuple(v if rng.getrandbits(1) else -v for v in chosen))
+        return CNF(size, tuple(clauses))
+
+
+class SampledForgetfulSatToNae(SampledSatToNae):
+    """The forgetful reduction with hook-drawn sources (for the generic shrinker)."""
+
+    name: ClassVar[str] = "sampled-forgetful-sat-to-nae"
+
+    def forward(self, src: CNF) -> NAEFormula:
+        return super().forward(_without_last_clause(src))
+
+
+class NoSources(SatToNae):
+    """A reduction whose sources no default family makes and that has no hook."""
+
+    source_kind: ClassVar[str] = "no-default-family"
+
+
+class BoxedCnf:
+    """A CNF in a box that no shrinker knows (not a dataclass, no file form)."""
+
+    def __init__(self, cnf: CNF) -> None:
+        self.cnf_inside = cnf
+
+    def __repr__(self) -> str:
+        return f"BoxedCnf({self.cnf_inside!r})"
+
+
+class BoxedForgetfulSatToNae(Reduction):
+    """The forgetful reduction on boxed CNFs: only the family-parameter shrinker applies."""
+
+    name: ClassVar[str] = "boxed-forgetful-sat-to-nae"
+    source_kind: ClassVar[str] = "boxed-cnf"
+    target_kind: ClassVar[str] = "nae"
+
+    def sample_source(self, rng: random.Random, size: int) -> BoxedCnf:
+        return BoxedCnf(SampledSatToNae().sample_source(rng, size))
+
+    def forward(self, src: BoxedCnf) -> NAEFormula:
+        return ForgetfulSatToNae().forward(src.cnf_inside)
+
+    def claim(self, src: BoxedCnf) -> Claim:
+        inner = ForgetfulSatToNae().claim(src.cnf_inside)
+        return dataclasses.replace(inner, source=lambda s: inner.source(s.cnf_inside))
+
+
+def _value(src: SLP) -> Any:
+    return evaluate(src)
+
+
+def _target_value(src: SLP, target: SLP) -> Any:
+    return evaluate(target)
+
+
+class TruncatingSlpCopy(Reduction):
+    """ "Copies" an SLP but loses its last gate: wrong whenever that gate changes the value."""
+
+    name: ClassVar[str] = "truncating-slp-copy"
+    source_kind: ClassVar[str] = "slp"
+    target_kind: ClassVar[str] = "slp"
+
+    def forward(self, src: SLP) -> SLP:
+        return SLP(src.a0, src.gates[:-1])
+
+    def claim(self, src: SLP) -> Claim:
+        return Claim(
+            statement="value(copy) = value(P)",
+            relation="equal",
+            source=_value,
+            target=_target_value,
+            source_oracle="exact SLP evaluation",
+            target_oracle="exact SLP evaluation",
+        )
+
+
+class ForgetfulNaeToSplitting(NaeToSplitting):
+    """NAE → set splitting that forgets the last clause (sources are NAE formulas)."""
+
+    name: ClassVar[str] = "forgetful-nae-to-splitting"
+
+    def forward(self, src: NAEFormula) -> SetSplitting:
+        return super().forward(NAEFormula(_without_last_clause(src.cnf)))
+
+
+def _permanent(matrix: tuple[tuple[int, ...], ...]) -> int:
+    n = len(matrix)
+    return sum(all(matrix[i][p[i]] for i in range(n)) for p in itertools.permutations(range(n)))
+
+
+def _zero(src: Any, target: Any) -> int:
+    return 0
+
+
+class PermanentIsZero(Reduction):
+    """Claims that every 0/1 matrix has permanent 0: wrong as soon as one diagonal is full."""
+
+    name: ClassVar[str] = "permanent-is-zero"
+    source_kind: ClassVar[str] = "matrix01"
+    target_kind: ClassVar[str] = "matrix01"
+
+    def forward(self, src: Any) -> Any:
+        return src
+
+    def claim(self, src: Any) -> Claim:
+        return Claim(
+            statement="per(A) = 0",
+            relation="equal",
+            source=_permanent,
+            target=_zero,
+            source_oracle="permutation sum",
+            target_oracle="the constant 0",
+        )
