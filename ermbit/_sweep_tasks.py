@@ -149,7 +149,7 @@ def make_source(red: Reduction, family: str, params: Mapping[str, str], seed: in
         if not has_sample_source(red):
             name = red.name or type(red).__name__
             raise InputError(f"family: reduction {name!r} has no sample_source hook")
-        obj = red.sample_source(make_rng(seed), _size_param(params))  # type: ignore[attr-defined]
+        obj = red.sample_source(make_rng(seed), _size_param(params))
     else:
         obj = generate(base, params, seed)
     for step in steps:
