@@ -377,3 +377,37 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
             out.write(f"  {c.status:>7}  {c.name}: {c.detail}\n")
         out.write("passed\n" if report.passed else "FAILED\n")
     return EXIT_OK if report.passed else EXIT_FAILED
+
+
+def _explain_args(p: argparse.ArgumentParser) -> None:
+    from ermbit.explain import CHAINS
+
+    p.add_argument("chain", choices=list(CHAINS), help="which chain to walk through")
+    p.add_argument("file", nargs="?", default=None, help="a tiny CNF (default: the demo's)")
+    p.add_argument("--format", default="text", choices=["text", "md", "latex"])
+    p.add_argument(
+        "--draw",
+        default=None,
+        metavar="FILE.png|FILE.dot",
+        help="draw the chain's network (node kinds; frozen edges dashed)",
+    )
+
+
+@command("explain", _explain_args, "walk through a reduction chain on a tiny input, for teaching")
+def explain_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.cli._base import read_cnf
+    from ermbit.demo import DEFAULT_FORMULA
+    from ermbit.explain import network_of, render, walk
+
+    src = read_cnf(args.file) if args.file else DEFAULT_FORMULA
+    steps = walk(args.chain, src)
+    out.write(render(args.chain, src, steps, args.format))
+    if args.draw:
+        from ermbit.draw import draw
+
+        net = network_of(steps)
+        if net is None:
+            raise InputError(f"--draw: chain {args.chain!r} builds no network")
+        draw(net, args.draw, title=f"{args.chain}: the network of the last step")
+        out.write(f"drawing saved to {args.draw}\n")
+    return EXIT_OK if all(s.report.passed for s in steps) else EXIT_FAILED
