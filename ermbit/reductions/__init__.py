@@ -22,6 +22,12 @@ REGISTRY: dict[str, str] = {
     "slp-to-bnslp": "ermbit.reductions.bnslp:SlpToBnslp",
     "sat-to-nae": "ermbit.reductions.sat_to_nae:SatToNae",
     "nae-to-splitting": "ermbit.reductions.nae_to_splitting:NaeToSplitting",
+    "slp-to-network": "ermbit.reductions.slp_to_network:SlpToNetwork",
+    "slp-to-backprop-bit": "ermbit.reductions.backprop:SlpToBackpropBit",
+    "posslp-to-backprop-sign": "ermbit.reductions.backprop:PosSlpToBackpropSign",
+    "pin": "ermbit.reductions.pinning:Pin",
+    "bitslp-to-erm": "ermbit.reductions.bitslp_to_erm:BitslpToErm",
+    "posslp-to-erm": "ermbit.reductions.bitslp_to_erm:PosSlpToErm",
 }
 
 
