@@ -34,6 +34,7 @@ def _count_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--activation", default="z**2", help="polynomial σ for --via (default z**2)")
     p.add_argument("--bounded", action="store_true", help="--via backprop: bounded-value SLP")
     p.add_argument("--timeout", type=float, default=None, help="seconds (dpll, ganak, auto)")
+    add_budget(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -74,16 +75,18 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
+    res: Any
     if args.via == "backprop":
         from ermbit.solvers.via_backprop import count_via_backprop
 
-        res = count_via_backprop(cnf, args.activation, bounded=args.bounded)
+        kw = {} if args.budget_bits is None else {"budget_bits": args.budget_bits}
+        res = count_via_backprop(cnf, args.activation, bounded=args.bounded, **kw)
     else:
         if args.bounded:
             raise InputError("--bounded: only meaningful with --via backprop")
         from ermbit.solvers.via_erm import count_via_erm
 
-        res = count_via_erm(cnf, args.activation)
+        res = count_via_erm(cnf, args.activation, budget_bits=args.budget_bits)
     if args.json:
         emit_json(
             out,

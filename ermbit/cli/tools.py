@@ -180,13 +180,44 @@ def _study_rounding(args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _study_float(args: argparse.Namespace, out: TextIO) -> None:
-    from ermbit.studies.float_vs_exact import format_rows, study
+    from ermbit.studies.float_vs_exact import study
 
-    rows = study()
+    rows = [r.as_dict() for r in study(("z**2", "z**3+2*z"))]
     if args.json:
-        emit_json(out, {"study": "float-vs-exact", "rows": [r.to_json() for r in rows]})
-    else:
-        out.write(format_rows(rows) + "\n")
+        emit_json(out, {"study": "float-vs-exact", "rows": rows})
+        return
+    out.write("float64 (numpy) against exact arithmetic on Backprop-Bit/Sign instances\n\n")
+    body = [
+        [
+            r["instance"],
+            r["sigma"],
+            r["query"],
+            str(r["exact_gradient_bits"]),
+            str(r["exact_answer"]),
+            f"{r['float_gradient']:.3g}",
+            r["float_status"],
+            "—" if r["float_answer"] is None else str(r["float_answer"]),
+            "yes" if r["agrees"] else "NO",
+        ]
+        for r in rows
+    ]
+    out.write(
+        table(
+            body,
+            [
+                "instance",
+                "σ",
+                "query",
+                "exact bits",
+                "exact",
+                "float64 [float]",
+                "float status",
+                "float",
+                "agrees",
+            ],
+        )
+        + "\n"
+    )
 
 
 def _study_pac(args: argparse.Namespace, out: TextIO) -> None:
