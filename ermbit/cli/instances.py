@@ -183,3 +183,30 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write(res.summary() + "\n")
     return EXIT_OK
+
+
+def _decide_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", help="DIMACS CNF file")
+    p.add_argument(
+        "--via",
+        choices=["relu", "relu2"],
+        default="relu",
+        help="relu: direct gadgets; relu2: NAE → set splitting → 2-ReLU data set",
+    )
+    p.add_argument("--pinned", action="store_true", help="all-trainable form with forcing samples")
+    p.add_argument("--json", action="store_true")
+
+
+@command("decide", _decide_args, "decide SAT by exactly training a ReLU network, model mapped back")
+def decide_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.cli._base import read_cnf
+    from ermbit.solvers.decide import decide
+
+    res = decide(read_cnf(args.file), via=args.via, pinned=args.pinned)
+    if args.json:
+        emit_json(out, res.to_json())
+    else:
+        out.write("satisfiable\n" if res.satisfiable else "unsatisfiable\n")
+        if res.satisfiable:
+            out.write("v " + " ".join(map(str, res.model)) + " 0\n")
+    return EXIT_OK

@@ -26,6 +26,9 @@ REGISTRY: dict[str, str] = {
     "slp-to-backprop-bit": "ermbit.reductions.backprop:SlpToBackpropBit",
     "posslp-to-backprop-sign": "ermbit.reductions.backprop:PosSlpToBackpropSign",
     "pin": "ermbit.reductions.pinning:Pin",
+    "sat-to-relu": "ermbit.reductions.sat_to_relu:SatToRelu",
+    "splitting-to-relu2": "ermbit.reductions.splitting_to_relu:SplittingToRelu2",
+    "sat-to-relu2": "ermbit.reductions.splitting_to_relu:SatToRelu2",
     "bitslp-to-erm": "ermbit.reductions.bitslp_to_erm:BitslpToErm",
     "posslp-to-erm": "ermbit.reductions.bitslp_to_erm:PosSlpToErm",
 }
