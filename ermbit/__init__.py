@@ -1,8 +1,26 @@
 """ermbit: the bit-model dichotomy of deep network training, made executable.
 
-The public API is re-exported here; see the README for the command line.
+The public API is re-exported here (the command line is :mod:`ermbit.cli`):
+
+* exact numbers: :func:`parse`, :func:`size`, :func:`bit`, :func:`enc` (SPEC §2);
+* formulas and programs: :class:`CNF`, :class:`SLP`, :class:`SLPBuilder`;
+* the network model: :class:`Network`, :class:`NetworkBuilder`, :class:`Edge`, the
+  activations, and :class:`ERMInstance`, :class:`BackpropInstance`, :class:`Sample`,
+  :class:`Loss`, :class:`Witness`;
+* solvers: :func:`count`, :func:`cross_check`, :func:`solve_sat`, :func:`solve_erm`,
+  :func:`decide`, :func:`count_via_backprop`, :func:`count_via_erm`;
+* reductions and checking: :func:`get_reduction`, :data:`REGISTRY`, :func:`verify`,
+  :func:`sweep`.
+
+>>> import ermbit
+>>> f = ermbit.CNF(2, ((1, 2),))
+>>> ermbit.count(f), ermbit.verify(ermbit.get_reduction("sat-to-slp"), f).passed
+(3, True)
 """
 
+from ermbit.activations import Identity, PiecewiseLinear, Polynomial, ReLU, parse_activation
+from ermbit.cnf import CNF
+from ermbit.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
 from ermbit.errors import (
     BackendError,
     BackendUnavailable,
@@ -15,26 +33,68 @@ from ermbit.errors import (
     VerificationFailed,
 )
 from ermbit.exact import Q, Z, bit, enc, fmt, parse, parse_int, size
+from ermbit.network import Edge, Network, NetworkBuilder
+from ermbit.reductions import REGISTRY, Claim, Reduction
+from ermbit.reductions import get as get_reduction
+from ermbit.slp import SLP, SLPBuilder
+from ermbit.solvers.counting import count, cross_check
+from ermbit.solvers.decide import decide
+from ermbit.solvers.erm import solve_erm
+from ermbit.solvers.sat import solve as solve_sat
+from ermbit.solvers.via_backprop import count_via_backprop
+from ermbit.solvers.via_erm import count_via_erm
+from ermbit.sweep import sweep
+from ermbit.verifier import VerificationReport, verify
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Q",
+    "CNF",
+    "REGISTRY",
+    "SLP",
     "BackendError",
     "BackendUnavailable",
+    "BackpropInstance",
     "BudgetExceeded",
+    "Claim",
     "DimacsError",
+    "ERMInstance",
+    "Edge",
     "ErmbitError",
     "FormatError",
+    "Identity",
     "InputError",
     "InputTypeError",
+    "Loss",
+    "Network",
+    "NetworkBuilder",
+    "PiecewiseLinear",
+    "Polynomial",
+    "Q",
+    "ReLU",
+    "Reduction",
+    "SLPBuilder",
+    "Sample",
     "VerificationFailed",
+    "VerificationReport",
+    "Witness",
     "Z",
     "__version__",
     "bit",
+    "count",
+    "count_via_backprop",
+    "count_via_erm",
+    "cross_check",
+    "decide",
     "enc",
     "fmt",
+    "get_reduction",
     "parse",
+    "parse_activation",
     "parse_int",
     "size",
+    "solve_erm",
+    "solve_sat",
+    "sweep",
+    "verify",
 ]

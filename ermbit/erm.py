@@ -11,6 +11,9 @@
   ``enc`` counts the sizes of their weights and biases.
 * Backprop-Bit/Sign (:class:`BackpropInstance`): the bit j or the sign of ``∂L/∂w_{e*}`` at
   the network's own θ.
+* Size budgets: every method takes ``budget_bits``; ``None`` means the default budget of
+  :mod:`ermbit.passes` (as on the command line, where no ``--budget-bits`` means the
+  default), never "unbounded" — pass a large number to go further.
 
 >>> from ermbit.network import NetworkBuilder
 >>> nb = NetworkBuilder()
