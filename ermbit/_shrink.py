@@ -32,7 +32,7 @@ from typing import Any
 from ermbit.cnf import CNF
 from ermbit.errors import BudgetExceeded, InputError
 from ermbit.reductions.base import Reduction
-from ermbit.slp import SLP, Gate
+from ermbit.slp import SLP, Gate, pruned
 from ermbit.verifier import VerificationReport, input_hash, verify
 
 __all__ = ["Shrunk", "failure_kinds", "shrink"]
@@ -156,33 +156,16 @@ def _shrink_cnf(cnf: CNF, fails: Callable[[CNF], bool]) -> CNF:
 # ---------------------------------------------------------------- SLPs
 
 
-def _pruned(a0: Any, gates: list[Gate], out: int) -> SLP:
-    """The gates ``a_out`` depends on, renumbered, with ``a_out`` last."""
-    needed = [False] * (out + 1)
-    needed[out] = True
-    for i in range(out, 0, -1):
-        if needed[i]:
-            needed[gates[i - 1].j] = needed[gates[i - 1].k] = True
-    new = {0: 0}
-    kept: list[Gate] = []
-    for i in range(1, out + 1):
-        if needed[i]:
-            g = gates[i - 1]
-            kept.append(Gate(g.op, new[g.j], new[g.k]))
-            new[i] = len(kept)
-    return SLP(a0, tuple(kept))
-
-
 def _slp_candidates(p: SLP) -> Iterator[SLP]:
     gates = list(p.gates)
     for out in range(p.length):
-        yield _pruned(p.a0, gates, out)
+        yield pruned(p.a0, gates, out)
     for t in range(p.length - 1, 0, -1):
         g = gates[t - 1]
         for r in dict.fromkeys((g.j, g.k, 0)):
             moved = [Gate(h.op, r if h.j == t else h.j, r if h.k == t else h.k) for h in gates[t:]]
             later = [Gate(h.op, h.j - (h.j > t), h.k - (h.k > t)) for h in moved]
-            yield _pruned(p.a0, gates[: t - 1] + later, p.length - 1)
+            yield pruned(p.a0, gates[: t - 1] + later, p.length - 1)
 
 
 def _shrink_slp(p: SLP, fails: Callable[[SLP], bool]) -> SLP:

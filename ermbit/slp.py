@@ -497,6 +497,27 @@ def is_zero_mod_primes(slp: SLP, trials: int, rng: random.Random, *, prime_bits:
 # ---------------------------------------------------------------- builder
 
 
+def pruned(a0: Any, gates: Sequence[Gate], out: int) -> SLP:
+    """The SLP of the gates that ``a_out`` depends on, renumbered, with ``a_out`` last.
+
+    >>> pruned(1, [Gate("+", 0, 0), Gate("*", 0, 0), Gate("*", 1, 1)], 3).gates
+    (Gate(op='+', j=0, k=0), Gate(op='*', j=1, k=1))
+    """
+    needed = [False] * (out + 1)
+    needed[out] = True
+    for i in range(out, 0, -1):
+        if needed[i]:
+            needed[gates[i - 1].j] = needed[gates[i - 1].k] = True
+    new = {0: 0}
+    kept: list[Gate] = []
+    for i in range(1, out + 1):
+        if needed[i]:
+            g = gates[i - 1]
+            kept.append(Gate(g.op, new[g.j], new[g.k]))
+            new[i] = len(kept)
+    return SLP(a0, tuple(kept))
+
+
 class SLPBuilder:
     """Build an SLP gate by gate, sharing identical gates (hash-consing).
 
@@ -645,16 +666,4 @@ class SLPBuilder:
                         zero = len(gates)
                     gates.append(Gate("+", out, zero))
             return SLP(self.a0, tuple(gates))
-        needed = [False] * (out + 1)
-        needed[out] = True
-        for i in range(out, 0, -1):
-            if needed[i]:
-                needed[gates[i - 1].j] = needed[gates[i - 1].k] = True
-        new = {0: 0}
-        kept: list[Gate] = []
-        for i in range(1, out + 1):
-            if needed[i]:
-                g = gates[i - 1]
-                kept.append(Gate(g.op, new[g.j], new[g.k]))
-                new[i] = len(kept)
-        return SLP(self.a0, tuple(kept))
+        return pruned(self.a0, gates, out)

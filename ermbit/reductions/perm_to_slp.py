@@ -21,7 +21,7 @@ from typing import Any, ClassVar
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
 from ermbit.reductions.base import Claim, Reduction
-from ermbit.reductions.sat_to_slp import CountingSLP, read_block
+from ermbit.reductions.sat_to_slp import CountingSLP, block_of_value
 from ermbit.slp import SLPBuilder
 
 __all__ = ["PermToSlp", "check_matrix", "permanent_parameters"]
@@ -63,12 +63,6 @@ def _permanent_oracle(matrix: Matrix) -> int:
     return int(permanent_brute(matrix))
 
 
-def _block_of_value(src: Matrix, target: CountingSLP) -> int:
-    from ermbit.slp import evaluate_int
-
-    return read_block(evaluate_int(target.slp), target.offset, target.width)
-
-
 class PermToSlp(Reduction):
     """0/1 matrix A ↦ an SLP whose value carries per(A) in a known bit block."""
 
@@ -97,7 +91,7 @@ class PermToSlp(Reduction):
             statement="per(A) = ⌊N_A / 2^(K·e*)⌋ mod 2^K",
             relation="equal",
             source=_permanent_oracle,
-            target=_block_of_value,
+            target=block_of_value,
             source_oracle="Ryser's formula",
             target_oracle="exact SLP evaluation",
         )

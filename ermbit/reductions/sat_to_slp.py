@@ -116,7 +116,8 @@ def _brute_or_dpll(cnf: CNF) -> int:
     return count(cnf, "brute" if cnf.num_vars <= 16 else "dpll")
 
 
-def _block_of_value(src: CNF, target: CountingSLP) -> int:
+def block_of_value(src: Any, target: CountingSLP) -> int:
+    """The count block of the target's exact value (the claim's target side)."""
     from ermbit.slp import evaluate_int
 
     return read_block(evaluate_int(target.slp), target.offset, target.width)
@@ -141,7 +142,7 @@ class SatToSlp(Reduction):
             statement="#SAT(φ) = ⌊n_P / 2^(K·E*)⌋ mod 2^K",
             relation="equal",
             source=_brute_or_dpll,
-            target=_block_of_value,
+            target=block_of_value,
             source_oracle="counting (brute force / dpll)",
             target_oracle="exact SLP evaluation",
         )
