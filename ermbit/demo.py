@@ -89,12 +89,13 @@ def _decide(cnf: CNF) -> Lines:
         ),
         True,
     )
+    model = tuple(res.model or ())
     if res.satisfiable:
-        yield f"  zero-loss witness found; mapped back to the model {list(res.model)}", True
+        yield f"  zero-loss witness found; mapped back to the model {list(model)}", True
     else:
         yield "  search exhausted: no admissible zero-loss θ", True
     sat = solve(cnf)
-    ok = sat.satisfiable == res.satisfiable and (not res.satisfiable or cnf.satisfied_by(res.model))
+    ok = sat.satisfiable == res.satisfiable and (not res.satisfiable or cnf.satisfied_by(model))
     word = "satisfiable" if res.satisfiable else "unsatisfiable"
     yield (
         (
@@ -114,9 +115,9 @@ def _growth(max_depth: int) -> Lines:
     by = {(r.activation, r.depth): r for r in rows}
     yield "  depth    z² bits   ReLU bits", True
     for d in range(1, max_depth + 1):
-        z2, relu = by[("z^2", d)], by[("ReLU", d)]
-        a = max(z2.forward_bits or 0, z2.backward_bits or 0)
-        b = max(relu.forward_bits or 0, relu.backward_bits or 0)
+        z2_row, relu_row = by[("z^2", d)], by[("ReLU", d)]
+        a = max(z2_row.forward_bits or 0, z2_row.backward_bits or 0)
+        b = max(relu_row.forward_bits or 0, relu_row.backward_bits or 0)
         yield f"  {d:>5} {a:>10} {b:>11}", True
     sizes = [max(by[("z^2", d)].forward_bits or 0, 1) for d in range(1, max_depth + 1)]
     relu = [by[("ReLU", d)].forward_bits or 0 for d in range(1, max_depth + 1)]

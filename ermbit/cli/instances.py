@@ -208,5 +208,5 @@ def decide_cmd(args: argparse.Namespace, out: TextIO) -> int:
     else:
         out.write("satisfiable\n" if res.satisfiable else "unsatisfiable\n")
         if res.satisfiable:
-            out.write("v " + " ".join(map(str, res.model)) + " 0\n")
+            out.write("v " + " ".join(map(str, res.model or ())) + " 0\n")
     return EXIT_OK
