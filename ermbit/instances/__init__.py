@@ -42,6 +42,7 @@ from ermbit.instances.cnf_families import (
 )
 from ermbit.instances.cnfgen_bridge import cnfgen_families, cnfgen_family
 from ermbit.instances.matrices import permanent_brute, permanent_definition, random_01_matrix
+from ermbit.instances.net_families import random_network
 from ermbit.instances.slp_families import random_slp
 
 __all__ = [
@@ -58,6 +59,7 @@ __all__ = [
     "random_kcnf",
     "random_kcnf_planted",
     "random_mixed_cnf",
+    "random_network",
     "random_slp",
     "xor_system",
 ]
@@ -92,6 +94,11 @@ FAMILIES: dict[str, tuple[Callable[..., Any], str]] = {
     "matrix01": (
         random_01_matrix,
         "n [density=1/2], seed: n×n 0/1 matrix, entries 1 with the rational probability density",
+    ),
+    "random-network": (
+        random_network,
+        "depth [width=4] [activation=relu] [scale=1], seed: fully connected layers of one "
+        "activation (relu, z**2, any polynomial), rational weights, identity output",
     ),
     "random-slp": (
         random_slp,

@@ -40,11 +40,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ermbit.activations import Activation, parse_activation
+from ermbit.activations import parse_activation
 from ermbit.errors import BackendUnavailable, BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, bitlen, fmt, parse
-from ermbit.instances._rng import below, check_int, make_rng
-from ermbit.network import Edge, Network
+from ermbit.instances._rng import check_int
+from ermbit.instances.net_families import layered_network
+from ermbit.network import Network
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -60,54 +61,6 @@ __all__ = [
 #: Default size budget of the study (bits): depth 10 at width 4 fits easily.
 DEFAULT_BUDGET = 1 << 22
 _MANTISSA = 64
-
-
-def _draw(rng: Any, lo: int, hi: int, max_den: int, nonzero: bool = False) -> Any:
-    while True:
-        p = lo + below(rng, hi - lo + 1)
-        if p or not nonzero:
-            return Q(p, 1 + below(rng, max_den))
-
-
-def layered_network(
-    depth: int,
-    activation: object,
-    *,
-    width: int = 4,
-    seed: int = 0,
-    scale: object = 1,
-) -> tuple[Network, dict[str, Any]]:
-    """The nested random network of depth ``depth`` and its input (module docstring).
-
-    ``activation`` is any :func:`~ermbit.activations.parse_activation` spec or an
-    :class:`~ermbit.activations.Activation`; ``scale`` multiplies every weight.
-
-    >>> net, x = layered_network(2, "relu", width=2, seed=1)
-    >>> net.num_nodes, net.num_edges, sorted(x)
-    (7, 10, ['x0', 'x1'])
-    """
-    depth = check_int(depth, "depth", minimum=1)
-    width = check_int(width, "width", minimum=1)
-    act = parse_activation(activation)
-    factor = parse(scale, name="scale")
-    rng = make_rng(seed)
-    # inputs and the output layer first, so the hidden layers' draws are nested in depth
-    x = {f"x{i}": _draw(rng, -3, 3, 4) for i in range(width)}
-    out_params = [(_draw(rng, -3, 3, 4, True), _draw(rng, -2, 2, 4)) for _ in range(width)]
-    nodes: list[tuple[str, Activation]] = [(f"x{i}", parse_activation("id")) for i in range(width)]
-    edges = []
-    prev = [f"x{i}" for i in range(width)]
-    for layer in range(1, depth + 1):
-        cur = [f"h{layer}_{i}" for i in range(width)]
-        nodes += [(v, act) for v in cur]
-        for v in cur:
-            for u in prev:
-                w, b = _draw(rng, -3, 3, 4, True), _draw(rng, -2, 2, 4)
-                edges.append(Edge(u, v, factor * w, b))
-        prev = cur
-    nodes.append(("out", parse_activation("id")))
-    edges += [Edge(u, "out", factor * w, b) for u, (w, b) in zip(prev, out_params, strict=True)]
-    return Network(tuple(nodes), tuple(edges), ("out",)), x
 
 
 def log2_display(q: object) -> float:
