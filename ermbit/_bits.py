@@ -33,8 +33,10 @@ __all__ = [
     "LogBound",
     "lg",
     "lg_int",
+    "lg_low",
     "lg_mul",
     "lg_sum",
+    "multiplicity",
     "size_bound",
     "vadd",
     "vmax",
@@ -61,6 +63,22 @@ def lg_int(num: Any, den: Any) -> LogBound:
     # p/den lies in (2**(e-1), 2**(e+1)), so the answer is e or e + 1
     fits = p <= (Z(den) << e) if e >= 0 else (p << -e) <= den
     return e if fits else e + 1
+
+
+def lg_low(q: Any) -> LogBound:
+    """Largest ``e`` with ``|q| >= 2**e`` for a rational ``q`` (``floor(log2|q|)``); ``None``
+    for 0 (no positive lower bound).
+
+    >>> lg_low(3), lg_low(4), lg_low(Q(-1, 3)), lg_low(0)
+    (1, 2, -2, None)
+    """
+    q = Q(q)
+    p, d = abs(q.numerator), q.denominator
+    if p == 0:
+        return None
+    e = bitlen(p) - bitlen(d)
+    fits = p >= (d << e) if e >= 0 else (p << -e) >= d
+    return e if fits else e - 1
 
 
 def lg(q: Any) -> LogBound:
@@ -112,8 +130,63 @@ def _coprime_base(nums: Iterable[Any]) -> list[Any]:
     return sorted(base)
 
 
+def _primes_below(n: int) -> tuple[int, ...]:
+    sieve = bytearray([1]) * n
+    sieve[:2] = b"\x00\x00"
+    for p in range(2, n):
+        if p * p >= n:
+            break
+        if sieve[p]:
+            sieve[p * p :: p] = bytes(len(range(p * p, n, p)))
+    return tuple(p for p in range(n) if sieve[p])
+
+
+_SMALL_PRIMES = _primes_below(1 << 10)
+
+
+def multiplicity(n: Any, p: Any, cap: int | None = None) -> int:
+    """``v_p(n)`` (at most ``cap``) for integers ``n != 0`` and ``p > 1``: one ``n % p``
+    when ``p`` does not divide ``n``, else O(log² v) divisions by ``p**(2**i)``, so that
+    ``2**(10**6)`` costs no million divisions.
+
+    >>> multiplicity(Z(48), 2), multiplicity(Z(3) ** 40 * 7, 3), multiplicity(Z(3) ** 40, 3, 5)
+    (4, 40, 5)
+    """
+    n = Z(n)
+    if p == 2:
+        k = int(n.bit_scan1())
+        return k if cap is None else min(k, cap)
+    k = 0
+    while (cap is None or k < cap) and not n % p:
+        e, pe = 1, Z(p)
+        while (cap is None or 2 * e <= cap - k) and not n % (pe * pe):
+            pe, e = pe * pe, 2 * e
+        n //= pe
+        k += e
+    return k
+
+
+def _split_small(b: Any) -> list[Any]:
+    """The distinct primes below 2**10 dividing ``b``, and what is left of ``b`` (if > 1);
+    pairwise coprime, and every prime factor of ``b`` divides one of them."""
+    out = []
+    for p in _SMALL_PRIMES:
+        if b % p == 0:
+            out.append(Z(p))
+            b //= Z(p) ** multiplicity(b, p)
+        if b == 1:
+            break
+    if b > 1:
+        out.append(b)
+    return out
+
+
 class DenBasis:
     """Exponent vectors for the denominators built from a fixed set of atoms.
+
+    With ``refine``, base elements are further split into their prime factors below
+    ``2**10`` (the rest stays one element) and never pooled: then a denominator can be
+    reduced by dividing out primes one by one (:mod:`ermbit._dyn`).
 
     With pairwise coprime base elements ``p_j``, the vector ``e`` stands for
     ``prod p_j**e_j``; then ``lcm`` is ``vmax`` and products are ``vadd``, exactly.
@@ -124,10 +197,12 @@ class DenBasis:
     computation stays exact, only with larger numbers.
     """
 
-    def __init__(self, atoms: Iterable[Any]) -> None:
+    def __init__(self, atoms: Iterable[Any], *, refine: bool = False) -> None:
         atoms = sorted({Z(a) for a in atoms if a > 1})
         base = _coprime_base(atoms)
-        self.pooled = len(base) > MAX_BASIS
+        if refine:
+            base = sorted(p for b in base for p in _split_small(b))
+        self.pooled = not refine and len(base) > MAX_BASIS
         if self.pooled:
             pool = Z(1)
             for a in atoms:
@@ -153,10 +228,9 @@ class DenBasis:
         else:
             es = []
             for p in self.base:
-                e = 0
-                while n % p == 0:
-                    n //= p
-                    e += 1
+                e = multiplicity(n, p)
+                if e:
+                    n //= p**e
                 es.append(e)
             if n != 1:
                 raise ValueError(f"{n} is not a product of the basis {self.base}")

@@ -53,6 +53,9 @@ class Structure:
         self.ins = tuple(map(tuple, ins))
         self.outs = tuple(map(tuple, outs))
         self.is_source = tuple(not x for x in ins)
+        #: Whether some node has a σ that is not piecewise linear (a polynomial of degree
+        #: >= 2): its passes use dynamic denominators (:mod:`ermbit._dyn`).
+        self.curved = any(not a.is_piecewise_linear for a in self.acts)
         indeg = [len(x) for x in ins]
         queue = deque(v for v in range(n) if not indeg[v])
         order = []
@@ -132,9 +135,21 @@ class Plan:
         self._sums: dict[tuple[_Vec, _Vec], _Vec] = {}
         self._ratios: dict[tuple[_Vec, _Vec], Any] = {}
         self.epre, self.eval = self._forward_vectors()
+        #: Whether some σ of degree k >= 2 gets a pre-activation denominator other than 1:
+        #: only then do the static denominators grow multiplicatively (like D**(k**depth)),
+        #: and passes reduce dynamically instead (:mod:`ermbit._dyn`).
+        self.compounding = any(
+            self.epre[v] != B.zero and st.acts[v].denominator_shape[1] >= 2
+            for v in range(len(st.ids))
+            if not st.is_source[v]
+        )
         self._fbounds: dict[XMag, tuple[list[LogBound], list[LogBound], int]] = {}
         self._bbounds: dict[Any, tuple[int, int]] = {}
         self._ebounds: dict[Any, tuple[int, int, list[LogBound], list[int]]] = {}
+        #: The same θ compiled for dynamic denominators, when a backward pass needs it.
+        self.dynamic_twin: Any = None
+        #: Lower bounds of :mod:`ermbit._lower`, per input profile.
+        self.lower_cache: dict[Any, Any] = {}
 
     # ------------------------------------------------------------ denominators
 
@@ -251,8 +266,8 @@ class Plan:
         if got is None:
             # σ' of a piecewise-linear σ is bounded whatever the input, so the O(|E|)
             # part is shared by all input magnitudes
-            curved = any(not a.is_piecewise_linear for a in self.st.acts)
-            x, y, out_best, out_bits = self._errors_bound(xmag if curved else None, seeded)
+            curved = xmag if self.st.curved else None
+            x, y, out_best, out_bits = self._errors_bound(curved, seeded)
             _, aval, _ = self._forward_bound(xmag)
             for u, a in enumerate(aval):
                 best = out_best[u]

@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar
 
-from ermbit._bits import LogBound, lg, lg_mul, lg_sum
+from ermbit._bits import LogBound, lg, lg_low, lg_mul, lg_sum
 from ermbit.errors import FormatError, InputError, InputTypeError
-from ermbit.exact import Q, Z, fmt, lcm, parse
+from ermbit.exact import Q, Z, bitlen, ceil_log2, fmt, lcm, parse
 
 __all__ = [
     "Activation",
@@ -108,6 +108,20 @@ class Activation:
         """A bound ``b`` with ``|σ'(z)| <= 2**b`` whenever ``|z| <= 2**a``."""
         return 0
 
+    def magnitude_lower_bound(self, a: int) -> LogBound:
+        """A bound ``b`` with ``|σ(z)| >= 2**b`` whenever ``|z| >= 2**a``; ``None`` when no
+        positive lower bound is known (ReLU and piecewise-linear σ may vanish)."""
+        return None
+
+    def numerator_bits(self, p_bits: int, d_bits: int) -> int:
+        """Bound on ``bitlen`` of ``numerator_fn(d)(P)`` **and of every intermediate number
+        it computes**, whenever ``|P| < 2**p_bits`` and ``1 <= d < 2**d_bits``."""
+        return p_bits
+
+    def derivative_numerator_bits(self, p_bits: int, d_bits: int) -> int:
+        """The same bound for ``derivative_numerator_fn(d)(P)``."""
+        return 1
+
     @classmethod
     def from_json(cls, obj: Any, *, where: str = "activation") -> Activation:
         """Decode the SPEC §5 form; ``where`` names the field in errors.
@@ -151,6 +165,9 @@ class Identity(Activation):
 
     def derivative_numerator_fn(self, d: Any) -> NumFn:
         return lambda p: _ONE
+
+    def magnitude_lower_bound(self, a: int) -> LogBound:
+        return a
 
     def __str__(self) -> str:
         return "id"
@@ -299,6 +316,37 @@ class Polynomial(Activation):
     def derivative_magnitude_bound(self, a: LogBound) -> LogBound:
         return self._derivative.magnitude_bound(a)
 
+    def magnitude_lower_bound(self, a: int) -> LogBound:
+        # |σ(z)| >= |r_μ||z|^μ / 2 once Σ_{k<μ} |r_k||z|^k <= |r_μ||z|^μ / 2; for |z| >= 2**a
+        # each ratio |r_k/r_μ|·|z|^(k-μ) is at most 2**(lg r_k - floor(lg r_μ) - (μ-k)·a)
+        mu = self.degree
+        low = lg_low(self.coeffs[mu])
+        if low is None:
+            return None
+        if mu == 0:
+            return low
+        lower = [(k, r) for k, r in enumerate(self.coeffs[:mu]) if r]
+        if not lower:
+            return low + mu * a
+        room = -1 - ceil_log2(len(lower))
+        for k, r in lower:
+            if lg(r) - low - (mu - k) * a > room:  # type: ignore[operator]
+                return None
+        return low + mu * a - 1
+
+    def numerator_bits(self, p_bits: int, d_bits: int) -> int:
+        # Horner on the numerator: every partial result is Σ_j c·r_(μ-j)·P^(i-j)·d^j, at most
+        # c·Σ|r_k|·max(|P|, d)^μ in absolute value (the constants c·r_k·d^(μ-k) too)
+        return self._abs_bits + self.degree * max(p_bits, d_bits)
+
+    def derivative_numerator_bits(self, p_bits: int, d_bits: int) -> int:
+        return self._derivative.numerator_bits(p_bits, d_bits)
+
+    @cached_property
+    def _abs_bits(self) -> int:
+        c = self._den
+        return bitlen(sum((abs(Z(r * c)) for r in self.coeffs), _ZERO))
+
     def __str__(self) -> str:
         return _poly_str(self.coeffs)
 
@@ -435,6 +483,27 @@ class PiecewiseLinear(Activation):
 
     def derivative_magnitude_bound(self, a: LogBound) -> LogBound:
         return max((b for b in map(lg, self.slopes) if b is not None), default=None)
+
+    @cached_property
+    def _bits(self) -> tuple[int, int, int]:
+        """bitlen of max(|s·m| + |c·m|), of max|s·m'|, and of the breakpoints' parts."""
+        m, m1 = self._dens
+        pairs = zip(self.slopes, self.intercepts, strict=True)
+        value = max(bitlen(abs(Z(s * m)) + abs(Z(c * m))) for s, c in pairs)
+        slope = max(bitlen(Z(s * m1)) for s in self.slopes)
+        cut = max(
+            (max(bitlen(t.numerator), bitlen(t.denominator)) for t in self.breakpoints), default=0
+        )
+        return value, slope, cut
+
+    def numerator_bits(self, p_bits: int, d_bits: int) -> int:
+        # s·m·P + c·m·d <= (|s·m| + |c·m|)·max(|P|, d); the piece test compares P·v with u·d
+        value, _, cut = self._bits
+        return max(value, cut) + max(p_bits, d_bits)
+
+    def derivative_numerator_bits(self, p_bits: int, d_bits: int) -> int:
+        _, slope, cut = self._bits
+        return max(slope, cut + max(p_bits, d_bits))
 
     def __str__(self) -> str:
         ts = [fmt(t) for t in self.breakpoints]

@@ -9,8 +9,11 @@
 * The output is the tuple of values at the chosen ``outputs``; edges may be ``frozen``
   (constants for ERM, SPEC §3.3 and §4.6).
 
-Passes are exact and run on integers over common denominators (:mod:`ermbit.passes`);
-their sizes are predicted from bit lengths first and refused past ``budget_bits``.
+Passes are exact and run on integers over common denominators (:mod:`ermbit.passes`),
+reduced per node where polynomial σ would make them compound.  Sizes are bounded from
+bit lengths before the arithmetic, and a pass is refused past ``budget_bits``: at once
+when the static bound (:meth:`Network.predict_bits`) fits or some node certainly
+exceeds the budget, else node by node from the actual sizes met.
 
 >>> net = Network(
 ...     nodes=(("s", "id"), ("h", "relu"), ("o", "z**2")),
@@ -34,7 +37,9 @@ from typing import Any
 import networkx as nx
 
 from ermbit import formats
+from ermbit._backward import backward_many
 from ermbit._bits import lg
+from ermbit._dyn import DynPlan
 from ermbit._network_io import NetworkBuilder, coerce_edges, coerce_nodes, node_id
 from ermbit._plan import Plan, Structure
 from ermbit.activations import Activation, Identity
@@ -45,15 +50,14 @@ from ermbit.passes import (
     Grad,
     NodeSizes,
     Pass,
-    backward_many,
     forward_many,
-    merge_xmag,
 )
 
 __all__ = ["DEFAULT_BUDGET_BITS", "Edge", "Grad", "Network", "NetworkBuilder", "NodeSizes", "Pass"]
 
 EdgeKey = tuple[str, str]
 Theta = Mapping[EdgeKey, tuple[object, object]]
+_Params = tuple[list[Any], list[Any]]
 _MAX_PLANS = 32
 
 
@@ -355,15 +359,14 @@ class Network:
                 out[v] = q
         return out
 
-    def _plan(self, samples: Sequence[dict[int, Any]], theta: Theta | None) -> Plan:
+    def _plan(self, samples: Sequence[dict[int, Any]], params: _Params | None) -> Plan:
         xden: dict[int, Any] = {}
         for x in samples:
             for v, q in x.items():
                 if q.denominator != 1:
                     xden[v] = lcm(xden.get(v, 1), q.denominator)
-        if theta is not None:
-            ws, bs = self._params(theta)
-            return Plan(self._structure, ws, bs, xden)
+        if params is not None:
+            return Plan(self._structure, *params, xden)
         plans = self._cache.setdefault("plans", {})
         key = tuple(sorted(xden.items()))
         plan = plans.get(key)
@@ -374,9 +377,24 @@ class Network:
             plan = plans[key] = Plan(self._structure, ws, bs, xden)
         return plan
 
+    def _dyn_plan(self, params: _Params | None) -> DynPlan:
+        if params is not None:
+            return DynPlan(self._structure, *params)
+        plan = self._cache.get("dynamic")
+        if plan is None:
+            plan = self._cache["dynamic"] = DynPlan(self._structure, *self._params(None))
+        return plan
+
     @staticmethod
-    def _xmag(x: dict[int, Any]) -> tuple[tuple[int, Any], ...]:
-        return tuple(sorted((v, lg(q)) for v, q in x.items()))
+    def _xmag(*samples: dict[int, Any]) -> tuple[tuple[int, Any], ...]:
+        """``(v, lg max_t |x_v|)`` over the inputs of all samples: one log per node."""
+        tops: dict[int, Any] = {}
+        for x in samples:
+            for v, q in x.items():
+                a = abs(q)
+                if a > tops.get(v, 0):
+                    tops[v] = a
+        return tuple(sorted((v, lg(a)) for v, a in tops.items()))
 
     def forward(
         self,
@@ -397,12 +415,18 @@ class Network:
             many passes at one θ, build ``with_theta(θ)`` once: compiled plans are cached
             per network.
         budget_bits : int or None
-            Refuse if :meth:`predict_bits` exceeds it; None disables the check.
+            Size budget (bits) of every number of the pass; None disables the checks.
+            The pass runs at once if :meth:`predict_bits` fits it; otherwise each node
+            is bounded from the actual (reduced) sizes of its inputs before it is
+            computed, so cancellation that the static bound cannot see (the SLP
+            networks of SPEC §4.5) does not cause a refusal.
 
         Raises
         ------
         BudgetExceeded
-            Before any big arithmetic, when the predicted size exceeds ``budget_bits``.
+            Before any arithmetic step whose result could exceed ``budget_bits``: at
+            once when some node certainly exceeds it (``predicted`` is then the static
+            bound), else at the first node whose bound does (the message names it).
         InputError
             Unknown node in ``x``, unknown edge or changed frozen edge in ``theta``.
         InputTypeError
@@ -424,9 +448,16 @@ class Network:
     def _forward(
         self, samples: list[dict[int, Any]], theta: Theta | None, budget_bits: int | None
     ) -> list[Pass]:
-        plan = self._plan(samples, theta)
-        xmag = merge_xmag([self._xmag(x) for x in samples])
-        return forward_many(self, plan, samples, xmag, budget_bits)
+        params = None if theta is None else self._params(theta)
+        xmag = self._xmag(*samples)
+        return forward_many(
+            self,
+            samples,
+            xmag,
+            budget_bits,
+            lambda: self._plan(samples, params),
+            lambda: self._dyn_plan(params),
+        )
 
     def predict_bits(
         self, x: Mapping[str, object] | None = None, theta: Theta | None = None
@@ -436,10 +467,15 @@ class Network:
 
         Magnitudes: ``|Σ t_i| <= k·max|t_i|``, ``|w f| = |w||f|``, ``|σ(z)| <= Σ|r_k||z|^k``
         for polynomials (so σ = z² doubles the bits per layer); denominators: exact
-        exponent vectors of the common denominators (see :mod:`ermbit._plan`).
+        exponent vectors of the static common denominators (see :mod:`ermbit._plan`).
+        The bound ignores cancellation: with rational weights into a polynomial σ of
+        degree μ >= 2 its denominators grow like ``D**(μ**depth)`` even when every value
+        is an integer (SPEC §4.5 networks), so it can be far above the true sizes;
+        :meth:`forward` then checks node by node instead of refusing.
         """
         sample = self._inputs(x, "x")
-        return self._plan([sample], theta).forward_bound(self._xmag(sample))
+        params = None if theta is None else self._params(theta)
+        return self._plan([sample], params).forward_bound(self._xmag(sample))
 
     def backward(
         self,
@@ -458,7 +494,8 @@ class Network:
         Raises
         ------
         BudgetExceeded
-            When the predicted size of a backward value exceeds ``budget_bits``.
+            Before computing a backward value whose size could exceed ``budget_bits``
+            (static bound first, then node by node, as in :meth:`forward`).
         InputError
             For a pass of another network, or an unknown node in ``seed``.
         """

@@ -78,6 +78,40 @@ def test_magnitude_bounds(act: Activation, z: Fraction) -> None:
             assert abs(to_fraction(value)) <= F(2) ** bound
 
 
+def _bitlen(n: int) -> int:
+    return abs(int(n)).bit_length()
+
+
+@SETTINGS
+@given(activations(max_degree=4), st.integers(-(10**30), 10**30), st.integers(1, 10**20))
+def test_numerator_bit_bounds(act: Activation, p: int, d: int) -> None:
+    # the dynamic engine checks these bounds before evaluating σ or σ' on big numbers
+    pb, db = _bitlen(p), _bitlen(d)
+    assert _bitlen(act.numerator_fn(d)(p)) <= act.numerator_bits(pb, db)
+    assert _bitlen(act.derivative_numerator_fn(d)(p)) <= act.derivative_numerator_bits(pb, db)
+
+
+@SETTINGS
+@given(activations(max_degree=4), st.integers(-12, 12), rationals(10**3, 10), st.data())
+def test_magnitude_lower_bounds(act: Activation, a: int, z: Fraction, data: Any) -> None:
+    # |σ(z)| >= 2**b for every |z| >= 2**a: test z scaled up to that range
+    bound = act.magnitude_lower_bound(a)
+    if bound is None or z == 0:
+        return
+    scale = F(2) ** a / abs(z) if abs(z) < F(2) ** a else F(1)
+    big = z * scale * data.draw(st.sampled_from([1, F(3, 2), 2, 7, 1000]))
+    assert abs(naive(act, big)[0]) >= F(2) ** bound
+
+
+def test_magnitude_lower_bound_cases() -> None:
+    square = Polynomial((0, 0, 1))
+    assert square.magnitude_lower_bound(5) == 10  # exact for a monomial
+    assert Polynomial.from_expr("1 - 2*z**4").magnitude_lower_bound(3) == 1 + 12 - 1
+    assert Polynomial.from_expr("z**2 - 100*z").magnitude_lower_bound(2) is None
+    assert ReLU().magnitude_lower_bound(3) is None
+    assert Identity().magnitude_lower_bound(-4) == -4
+
+
 @SETTINGS
 @given(rationals(50, 9))
 def test_relu_is_the_piecewise_linear_function(z: Fraction) -> None:

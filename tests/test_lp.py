@@ -8,6 +8,7 @@ variable ``o = c·x`` gives the exact range of the objective (with open/closed e
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from itertools import combinations
@@ -192,8 +193,18 @@ def brute_simplest(lo: Any, hi: Any, lo_open: bool, hi_open: bool) -> Fraction:
     hi = None if hi is None else Fraction(hi)
     q = 1
     while True:
+        # every p/q in the interval (clipped near 0 when a side is unbounded): the search
+        # must cover the whole interval, wherever it lies
+        if lo is not None:
+            lo_p = math.floor(lo * q) - 1
+        else:
+            lo_p = -1 if hi is None else min(-1, math.floor(hi * q) - 1)
+        if hi is not None:
+            hi_p = math.ceil(hi * q) + 1
+        else:
+            hi_p = 1 if lo is None else max(1, math.ceil(lo * q) + 1)
         cands = []
-        for p in range(-40 * q, 40 * q + 1):
+        for p in range(lo_p, hi_p + 1):
             x = Fraction(p, q)
             if x.denominator != q:
                 continue

@@ -575,3 +575,166 @@ def test_builder_merges_parallel_edges() -> None:
     net = nb.build(["y"])
     assert net.edges == (Edge("x", "y", 2, 2),)
     assert net.forward({"x": 3}).output == (Q(64),)
+
+
+# ---------------------------------------------------------------- dynamic denominators
+
+# σ = 1 - 2z⁴ and its squaring identity x² = Σ_r 2κ_r σ(x + r) (SPEC §4.4 table, D = 576)
+QUARTIC = "1 - 2*z**4"
+KAPPA_576 = (-35, 104, -114, 56, -11)
+
+
+def _squaring_chain(levels: int) -> Network:
+    """v_{i+1} = v_i² through the σ = 1 - 2z⁴ gadget: weights 2κ'_r into z_i, then 1/576.
+    Static denominators are 576^(4^i): the static engine cannot run this."""
+    nodes: list[tuple[str, Any]] = [("v0", "id")]
+    edges = []
+    for i in range(levels):
+        for r, k in enumerate(KAPPA_576):
+            nodes += [(f"L{i}.{r}", "id"), (f"U{i}.{r}", QUARTIC)]
+            edges += [Edge(f"v{i}", f"L{i}.{r}", 1, r), Edge(f"L{i}.{r}", f"U{i}.{r}", 1, 0)]
+            edges.append(Edge(f"U{i}.{r}", f"z{i}", 2 * k, 0))
+        nodes += [(f"z{i}", "id"), (f"v{i + 1}", "id")]
+        edges.append(Edge(f"z{i}", f"v{i + 1}", "1/576", 0))
+    return Network(tuple(nodes), tuple(edges), (f"v{levels}",))
+
+
+def test_gadget_chain_with_rational_weights_is_exact_and_fast() -> None:
+    levels = 14
+    net = _squaring_chain(levels)
+    x = {"v0": 3}
+    assert net.predict_bits(x) > 2**28  # the static bound: 576^(4^13) denominators
+    start = time.perf_counter()
+    p = net.forward(x)  # default budget: evaluated, not refused
+    g = net.backward(p, {f"v{levels}": 1})
+    assert time.perf_counter() - start < 2
+    pre, val = naive(net, x)
+    assert {v: fr(q) for v, q in p.values.items()} == val
+    assert {v: fr(q) for v, q in p.pre.items()} == pre
+    assert p.output == (Q(3) ** (2**levels),)
+    assert p.predicted_bits is not None and p.max_value_bits <= p.predicted_bits <= 2**28
+    # d v_L / d x at v0 is 2^L·3^(2^L - 1); v_L = z/576, so d v_L / d w = z
+    assert g.errors["v0"] == 2**levels * Q(3) ** (2**levels - 1)
+    last = (f"z{levels - 1}", f"v{levels}")
+    assert g.dw[last] == p.values[last[0]]
+    assert g.predicted_bits is not None and g.max_bits <= g.predicted_bits
+
+
+def test_slp_network_with_quartic_sigma_is_exact() -> None:
+    slp_to_network = pytest.importorskip("ermbit.reductions.slp_to_network")
+    from ermbit.cnf import CNF
+    from ermbit.reductions.sat_to_slp import SatToSlp
+
+    slp = SatToSlp().forward(CNF(3, ((1, 2), (-2, 3), (3, -1), (1, 3)))).slp
+    sn = slp_to_network.slp_network(slp, QUARTIC)
+    net, x = sn.network, sn.inputs()
+    start = time.perf_counter()
+    p = net.forward(x)
+    g = net.backward(p, {sn.target: 1})
+    assert time.perf_counter() - start < 2
+    _, val = naive(net, {k: fr(q) for k, q in x.items()})
+    assert {v: fr(q) for v, q in p.values.items()} == val
+    # the gradient of n_P with respect to the input a_0 at v0, by forward mode
+    _, dual = naive(net, {k: fr(q) for k, q in x.items()}, dual=("x", "v0"))
+    assert fr(g.errors["v0"]) == eps(dual[sn.target])
+
+
+def _cancelling_chain(depth: int) -> Network:
+    """v_{i+1} = (2·a_i - b_i)² with a_i = b_i = v_i: sizes double per level, but the
+    difference hides it from the lower bounds, so only the incremental check can refuse."""
+    nodes: list[tuple[str, Any]] = [("v0", "id")]
+    edges = []
+    for i in range(depth):
+        nodes += [(f"a{i}", "id"), (f"b{i}", "id"), (f"v{i + 1}", "z**2")]
+        edges += [Edge(f"v{i}", f"a{i}", 1, 0), Edge(f"v{i}", f"b{i}", 1, 0)]
+        edges += [Edge(f"a{i}", f"v{i + 1}", 2, 0), Edge(f"b{i}", f"v{i + 1}", -1, 0)]
+    return Network(tuple(nodes), tuple(edges), (f"v{depth}",))
+
+
+def test_incremental_refusal_before_the_oversized_node() -> None:
+    net = _cancelling_chain(40)
+    budget = 10**5
+    largest: list[int] = []
+    real = Polynomial.numerator_fn
+
+    def spy(self: Polynomial, d: Any) -> Any:
+        fn = real(self, d)
+
+        def logged(p: Any) -> Any:
+            out = fn(p)
+            largest.append(int(out.bit_length()))
+            return out
+
+        return logged
+
+    start = time.perf_counter()
+    with mock.patch.object(Polynomial, "numerator_fn", spy), pytest.raises(BudgetExceeded) as info:
+        net.forward({"v0": 3}, budget_bits=budget)
+    assert time.perf_counter() - start < 2
+    err = info.value
+    assert err.budget == budget and err.predicted > budget
+    assert "budget_bits=" in str(err) and "--budget-bits" in str(err)
+    node = int(str(err).split("node 'v")[1].split("'")[0])
+    # v_k = 3^(2^k): refused at the first level whose value would pass the budget (the
+    # check is a few bits loose), after computing every level below it and none above
+    assert size(Q(3) ** (2 ** (node - 1))) <= budget < size(Q(3) ** (2**node)) + 8
+    assert largest and max(largest) <= budget
+    assert net.predict_bits({"v0": 3}) > 2**40  # what the static bound alone would say
+
+
+def _dyn_settings() -> Any:
+    # force the dynamic engine whenever denominators compound, and its incremental checks
+    from ermbit._plan import Plan
+
+    huge = 1 << 62
+    return (
+        mock.patch("ermbit.passes.STATIC_UP_TO", -1),
+        mock.patch.object(Plan, "forward_bound", lambda self, xmag: huge),
+        mock.patch.object(Plan, "backward_bound", lambda self, xmag, seeded: (huge, huge)),
+    )
+
+
+@SETTINGS
+@given(networks_with_inputs(kinds=("id", "poly", "relu"), max_degree=3, max_den=4), st.data())
+def test_dynamic_engine_matches_naive(case: Any, data: Any) -> None:
+    net, x = case
+    seed = {o: data.draw(rationals(4, 3)) for o in net.outputs}
+    other = {
+        v: data.draw(rationals(4, 5)) for v in data.draw(st.lists(st.sampled_from(net.node_ids)))
+    }
+    a, b, c = _dyn_settings()
+    with a, b, c:
+        fresh = net.with_theta({})
+        p = fresh.forward(x, budget_bits=1 << 40)  # static bound "fails": metered engine
+        q = fresh.forward(other, budget_bits=1 << 40)
+        g = fresh.backward(p, seed, budget_bits=1 << 40)
+        both = fresh.backward_batch([p, q], [seed, seed], budget_bits=1 << 40)
+        unmetered = fresh.forward(x, budget_bits=None)
+    pre, val = naive(net, x)
+    assert {v: fr(r) for v, r in p.values.items()} == val
+    assert {v: fr(r) for v, r in p.pre.items()} == pre
+    assert unmetered.values == p.values
+    assert p.predicted_bits is not None and p.max_value_bits <= p.predicted_bits
+    assert g.predicted_bits is not None and g.max_bits <= g.predicted_bits
+    for e in net.edges:
+        _, dual = naive(net, x, dual=(e.key, "w"))
+        assert fr(g.dw[e.key]) == eps(loss(dual, seed))
+    single = net.backward(net.forward(other), seed)
+    assert both.dw == {k: g.dw[k] + single.dw[k] for k in g.dw}
+    assert both.predicted_bits is not None and both.max_bits <= both.predicted_bits
+
+
+@SETTINGS
+@given(networks_with_inputs(kinds=("id", "poly", "relu", "pl"), max_den=4))
+def test_lower_bounds_hold(case: Any) -> None:
+    from ermbit._lower import lower_bounds
+
+    net, x = case
+    sample = net._inputs(x, "x")
+    plan = net._plan([sample], None)
+    lo_pre, lo_val = lower_bounds(plan, net._xmag(sample), [sample])
+    pre, val = naive(net, x)
+    for k, v in enumerate(net.node_ids):
+        for lo, q in ((lo_pre[k], pre[v]), (lo_val[k], val[v])):
+            if lo is not None:
+                assert abs(q) >= F(2) ** lo, (v, lo, q)
