@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from ermbit.cli import checking as _checking  # noqa: F401
 from ermbit.cli import counting as _counting  # noqa: F401  (registers commands)
 from ermbit.cli import instances as _instances  # noqa: F401
 from ermbit.cli import tools as _tools  # noqa: F401
