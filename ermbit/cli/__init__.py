@@ -30,7 +30,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (add_args, _, help_text) in COMMANDS.items():
+    order = [
+        "demo",
+        "count",
+        "slp",
+        "reduce",
+        "solve",
+        "check",
+        "decide",
+        "verify",
+        "gen",
+        "explain",
+        "study",
+    ]
+    names = sorted(COMMANDS, key=lambda n: order.index(n) if n in order else len(order))
+    for name in names:
+        add_args, _, help_text = COMMANDS[name]
         add_args(sub.add_parser(name, help=help_text, description=help_text))
     return parser
 
