@@ -48,6 +48,7 @@ __all__ = [
     "decode_fields",
     "dumps",
     "encode_fields",
+    "is_registered",
     "join",
     "kinds",
     "loads",
@@ -374,6 +375,11 @@ def _plain(value: Any, where: str) -> Any:
         "write rationals with ermbit.exact.fmt)",
         field=where,
     )
+
+
+def is_registered(obj: Any) -> bool:
+    """Whether ``obj``'s class (or a base class) has an ``ermbit/1`` kind."""
+    return any(spec.cls is cls for cls in type(obj).__mro__ for spec in _REGISTRY.values())
 
 
 def encode_fields(obj: Any) -> tuple[str, dict[str, Any]]:

@@ -145,6 +145,8 @@ def kind_of(obj: Any) -> str:
 def _payload(obj: Any) -> tuple[Any, dict[str, Any] | None]:
     """The object to serialise and its meta, for a reduction's target (duck-typed)."""
     meta = obj.file_meta() if hasattr(obj, "file_meta") else getattr(obj, "meta", None)
+    if formats.is_registered(obj):  # an instance that is itself a file kind (erm, network...)
+        return obj, dict(meta) if meta else None
     for attr in ("slp", "instance", "network"):
         inner = getattr(obj, attr, None)
         if inner is not None and not isinstance(obj, type(inner)):

@@ -234,3 +234,23 @@ def test_explain_kronecker_lists_every_step(tmp_path: Path) -> None:
 def test_version() -> None:
     code, out, _ = run("--version")
     assert code == 0 and out.startswith("ermbit ")
+
+
+@pytest.mark.parametrize("bit_offset", [0, 1, 2])
+def test_bitslp_to_erm_file_round_trip_and_solve(tmp_path: Path, bit_offset: int) -> None:
+    from ermbit.formats import read
+    from ermbit.slp import bit, evaluate_int
+
+    cnf_path = tmp_path / "f.cnf"
+    CNF(3, ((1, -2), (2, 3))).write(cnf_path)
+    slp_path, erm_path, wit = tmp_path / "c.json", tmp_path / "e.json", tmp_path / "w.json"
+    assert run("reduce", "sat-to-slp", str(cnf_path), "-o", str(slp_path))[0] == 0
+    j = json.loads(slp_path.read_text())["meta"]["count_bits"]["offset"] + bit_offset
+    assert (
+        run("reduce", "bitslp-to-erm", str(slp_path), "--bit", str(j), "-o", str(erm_path))[0] == 0
+    )
+    assert json.loads(erm_path.read_text())["kind"] == "erm"
+    code, out, _ = run("solve", str(erm_path), "-w", str(wit), "--json")
+    expected = bit(evaluate_int(read(slp_path).obj), j) == 1
+    assert code == 0 and json.loads(out)["decision"] is expected
+    assert run("check", str(erm_path), str(wit))[0] == (0 if expected else 1)
