@@ -31,13 +31,19 @@ def _section(title: str) -> tuple[str, bool]:
     return f"\n== {title} ==", True
 
 
+def _short(reason: str, width: int = 90) -> str:
+    """A one-line reason ("skipped: pyganak is not installed ...")."""
+    line = " ".join(reason.split())
+    return line if len(line) <= width else line[: width - 1] + "…"
+
+
 def _counts(cnf: CNF, truth: list[int]) -> Lines:
     from ermbit.solvers.counting import cross_check
 
     yield _section("1. Model counting by independent counters")
     cc = cross_check(cnf)
     for name, value in cc.counts.items():
-        shown = value if isinstance(value, int) else str(value).split(":")[0]
+        shown = value if isinstance(value, int) else _short(str(value))
         yield f"  {name:>6}: {shown}", True
     if cc.agreed and cc.count is not None:
         truth.append(cc.count)
