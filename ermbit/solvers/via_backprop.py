@@ -54,7 +54,8 @@ class ViaResult:
     count : int
         #SAT(φ), assembled from the K answered bits.
     via : str
-        ``"backprop"``.
+        ``"backprop"`` or ``"erm"`` (:func:`ermbit.solvers.via_erm.count_via_erm` returns
+        this class too).
     instances : int
         K, the number of Backprop-Bit instances built and answered.
     max_value_bits : int
@@ -64,7 +65,7 @@ class ViaResult:
     distinct_gradients_computed : int
         Gradients actually computed (instances with equal network, samples and edge share one).
     route : str
-        One of :data:`ROUTES`.
+        One of :data:`ROUTES` (``"erm-solver"`` for counts through ERM_bit instances).
     bits : tuple of int
         The K answers, least significant first.
     """
@@ -80,7 +81,7 @@ class ViaResult:
 
     @property
     def method(self) -> str:
-        """The same as ``via`` (the name :mod:`ermbit.solvers.via_erm` uses)."""
+        """The same as ``via``."""
         return self.via
 
 

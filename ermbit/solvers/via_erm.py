@@ -16,40 +16,12 @@ turned into one promise ERM_bit instance by
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 
 from ermbit.cnf import CNF
 from ermbit.errors import InputTypeError
+from ermbit.solvers.via_backprop import ViaResult
 
 __all__ = ["ViaResult", "count_via_erm"]
-
-
-@dataclass(frozen=True)
-class ViaResult:
-    """A model count assembled from K exactly answered instances.
-
-    Attributes
-    ----------
-    count : int
-        ``Σ_r 2^r·answer_r``.
-    instances : int
-        K, the number of instances built and answered.
-    max_value_bits : int
-        The largest value size (SPEC §2) met in any verifying pass.
-    seconds : float
-        Wall-clock time, building included.
-    bits : tuple of int
-        ``answer_r`` for r = 0..K−1 (bit r of the count first).
-    method : str
-        ``"erm"`` here.
-    """
-
-    count: int
-    instances: int
-    max_value_bits: int
-    seconds: float
-    bits: tuple[int, ...] = ()
-    method: str = "erm"
 
 
 def count_via_erm(
@@ -92,4 +64,6 @@ def count_via_erm(
         biggest = max(biggest, res.max_value_bits)
     count = sum(b << r for r, b in enumerate(bits))
     seconds = time.perf_counter() - start
-    return ViaResult(count, counting.width, biggest, seconds, tuple(bits))
+    return ViaResult(
+        count, "erm", counting.width, biggest, seconds, route="erm-solver", bits=tuple(bits)
+    )
