@@ -384,3 +384,12 @@ def test_counterexample_files_are_capped(tmp_path: Path) -> None:
             Path(result.counterexamples[0]).stem + ".report.json",
         ]
     )
+
+
+@pytest.mark.parametrize("name", ["slp-to-backprop-bit", "bitslp-to-erm"])
+def test_bitquery_reductions_sweep_by_their_sample_source(name: str) -> None:
+    from ermbit.sweep import sweep as run_sweep
+
+    res = run_sweep(name, family=None, sizes=None, trials=2, seed=3)
+    assert res.passed and len(res.reports) >= 2
+    assert all(any(c["name"] == "claim" for c in r["checks"]) for r in res.reports)

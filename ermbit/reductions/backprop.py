@@ -192,6 +192,12 @@ class SlpToBackpropBit(Reduction):
             target_oracle="exact reverse mode (BackpropInstance.answer)",
         )
 
+    def sample_source(self, rng: Any, size: int) -> BitQuery:
+        """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
+        from ermbit.reductions.queries import random_bitquery
+
+        return random_bitquery(rng, size)
+
 
 class PosSlpToBackpropSign(Reduction):
     """SLP P ↦ Backprop-Sign instance: ``∂L/∂w_e* ≥ thr`` iff ``n_P > 0``, else ``≤ −thr``."""

@@ -165,6 +165,12 @@ class BitslpToErm(_SlpToErm):
             target_oracle="ermbit.solvers.erm_exact (from the instance alone)",
         )
 
+    def sample_source(self, rng: Any, size: int) -> BitQuery:
+        """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
+        from ermbit.reductions.queries import random_bitquery
+
+        return random_bitquery(rng, size)
+
 
 class PosSlpToErm(_SlpToErm):
     """SLP P ↦ promise ERM_bit instance with hinge loss: OPT = 0 iff ``n_P > 0``."""
