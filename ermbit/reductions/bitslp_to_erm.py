@@ -42,8 +42,8 @@ from ermbit import exact
 from ermbit.activations import Polynomial
 from ermbit.erm import ERMInstance, Loss, Sample, Witness
 from ermbit.errors import InputError, InputTypeError
-from ermbit.reductions.base import Claim, Reduction
-from ermbit.reductions.pinning import PinnedForm, pin, pinning_slack
+from ermbit.reductions.base import Claim
+from ermbit.reductions.pinning import ExactErmTarget, PinnedForm, pin, pinning_slack
 from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.slp_to_network import SlpNetwork, require_polynomial, slp_network
 from ermbit.slp import SLP
@@ -96,7 +96,7 @@ def _build(
     return ERMInstance(pf.network, (main, *pf.samples), a, beta, (a, b), meta)
 
 
-class _SlpToErm(Reduction):
+class _SlpToErm(ExactErmTarget):
     """Shared witness maps: θ* is a zero-loss witness whenever the source answer is YES."""
 
     source_kind: ClassVar[str] = ""
@@ -122,19 +122,8 @@ class _SlpToErm(Reduction):
         return Witness.of(target.network.theta())
 
     def back(self, src: Any, target: ERMInstance, solution: Any) -> bool:
-        return True
-
-    def is_target_solution(self, target: ERMInstance, solution: Any) -> bool:
-        from ermbit.solvers.erm_exact import accepts_exact
-
-        return accepts_exact(target, solution)
-
-    def target_solutions(self, src: Any, target: ERMInstance) -> Iterator[Witness]:
-        from ermbit.solvers.erm_exact import solve_erm
-
-        res = solve_erm(target)
-        if res.decision and res.witness is not None:
-            yield res.witness
+        """The YES certificate ``True`` if ``solution`` is a zero-loss witness, else False."""
+        return self.is_target_solution(target, solution)
 
 
 class BitslpToErm(_SlpToErm):

@@ -65,6 +65,7 @@ from ermbit.network import Edge, Network
 from ermbit.reductions.base import Claim, Reduction
 
 __all__ = [
+    "ExactErmTarget",
     "Pin",
     "PinnedForm",
     "check_normal_form",
@@ -332,7 +333,25 @@ def _free_sum(net: Network, theta: dict[tuple[str, str], Any], node: str) -> Any
     return total
 
 
-class Pin(Reduction):
+class ExactErmTarget(Reduction):
+    """Target-side hooks shared by reductions whose targets are pinned ERM_bit instances:
+    a solution is checked exactly (every sample, in lowest terms) and found by the exact
+    solver, which reads the instance alone."""
+
+    def is_target_solution(self, target: ERMInstance, solution: Any) -> bool:
+        from ermbit.solvers.erm_exact import accepts_exact
+
+        return accepts_exact(target, solution)
+
+    def target_solutions(self, src: Any, target: ERMInstance) -> Iterator[Witness]:
+        from ermbit.solvers.erm_exact import solve_erm
+
+        res = solve_erm(target)
+        if res.decision and res.witness is not None:
+            yield res.witness
+
+
+class Pin(ExactErmTarget):
     """Frozen-form ERM_bit ↦ all-trainable ERM_bit with auxiliary forcing samples.
 
     The claim is checked on sources without trainable edges (where the frozen instance's
@@ -392,18 +411,6 @@ class Pin(Reduction):
 
     def is_source_solution(self, src: ERMInstance, solution: Any) -> bool:
         return src.accepts(solution)
-
-    def is_target_solution(self, target: ERMInstance, solution: Any) -> bool:
-        from ermbit.solvers.erm_exact import accepts_exact
-
-        return accepts_exact(target, solution)
-
-    def target_solutions(self, src: ERMInstance, target: ERMInstance) -> Iterator[Witness]:
-        from ermbit.solvers.erm_exact import solve_erm
-
-        res = solve_erm(target)
-        if res.decision and res.witness is not None:
-            yield res.witness
 
 
 def _frozen_answer(src: ERMInstance) -> tuple[bool, Any]:
