@@ -21,7 +21,15 @@ from typing import Any
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, VerificationFailed
 
-__all__ = ["GeneratedFile", "generate_files", "ground_truth", "sha256_file", "truth_comments"]
+__all__ = [
+    "GeneratedFile",
+    "generate_files",
+    "ground_truth",
+    "sha256_file",
+    "suffix_for",
+    "truth_comments",
+    "write_instance",
+]
 
 
 def sha256_file(path: str | Path) -> str:
@@ -101,23 +109,23 @@ class GeneratedFile:
         }
 
 
-def _write_source(obj: Any, path: Path, truth: dict[str, Any] | None) -> Path:
+def suffix_for(obj: Any) -> str:
+    """``.cnf`` for formulas (NAE formulas too), ``.json`` for everything else."""
+    return ".cnf" if isinstance(obj, CNF) or isinstance(getattr(obj, "cnf", None), CNF) else ".json"
+
+
+def write_instance(obj: Any, path: str | Path, truth: Mapping[str, Any] | None = None) -> None:
+    """Write a generated source to ``path``, recording ``truth`` as DIMACS comments or meta."""
     from ermbit import formats, io
 
     if isinstance(obj, CNF):
         if truth:
-            obj = CNF(
-                obj.num_vars, obj.clauses, obj.projection, (*obj.comments, *truth_comments(truth))
-            )
-        path = path.with_suffix(".cnf")
+            comments = (*obj.comments, *truth_comments(truth))
+            obj = CNF(obj.num_vars, obj.clauses, obj.projection, comments)
         obj.write(path)
-    elif isinstance(obj, tuple):
-        path = path.with_suffix(".json")
-        formats.write(str(path), io.Matrix01(obj), meta={"truth": truth} if truth else None)
-    else:
-        path = path.with_suffix(".json")
-        formats.write(str(path), obj, meta={"truth": truth} if truth else None)
-    return path
+        return
+    payload = io.Matrix01(obj) if isinstance(obj, tuple) else obj
+    formats.write(str(path), payload, meta={"truth": dict(truth)} if truth else None)
 
 
 def generate_files(
@@ -149,12 +157,12 @@ def generate_files(
         src = generate(family, params, seed)
         truth = ground_truth(src) if with_truth else {}
         stem = out / f"{family}-{t:04d}" if seed is None else out / f"{family}-s{seed}"
-        p = _write_source(src, stem, truth)
+        p = stem.with_name(stem.name + suffix_for(src))
+        write_instance(src, p, truth)
         files.append(GeneratedFile(p.name, sha256_file(p), "source", seed, truth))
         if reduction is not None:
             target = reduction.forward(src)
-            is_formula = isinstance(target, CNF) or isinstance(getattr(target, "cnf", None), CNF)
-            tp = out / f"{stem.name}.{reduction.name}{'.cnf' if is_formula else '.json'}"
+            tp = out / f"{stem.name}.{reduction.name}{suffix_for(target)}"
             io.write_target(target, tp)
             files.append(GeneratedFile(tp.name, sha256_file(tp), "target", seed, {}))
         if progress is not None:

@@ -45,9 +45,8 @@ def _gen_args(p: argparse.ArgumentParser) -> None:
 
 @command("gen", _gen_args, "generate seeded instances (with ground truth and a manifest)")
 def gen_cmd(args: argparse.Namespace, out: TextIO) -> int:
-    from ermbit import formats, io
     from ermbit.instances import FAMILIES, generate
-    from ermbit.manifest import ground_truth, truth_comments
+    from ermbit.manifest import ground_truth, write_instance
 
     if args.list:
         for name, (_, desc) in FAMILIES.items():
@@ -62,17 +61,7 @@ def gen_cmd(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("-o/--output: give the file to write (or --count N --out-dir DIR)")
     src = generate(args.family, params, args.seed)
     truth = ground_truth(src) if args.with_truth else {}
-    from ermbit.cnf import CNF
-
-    if isinstance(src, CNF):
-        if truth:
-            src = CNF(
-                src.num_vars, src.clauses, src.projection, (*src.comments, *truth_comments(truth))
-            )
-        src.write(args.output)
-    else:
-        obj = io.Matrix01(src) if isinstance(src, tuple) else src
-        formats.write(args.output, obj, meta={"truth": truth} if truth else None)
+    write_instance(src, args.output, truth)
     out.write(f"wrote {args.output}" + (f" ({_truth_text(truth)})" if truth else "") + "\n")
     return EXIT_OK
 
@@ -90,12 +79,16 @@ def _gen_bulk(args: argparse.Namespace, params: dict[str, str], out: TextIO) -> 
     n = 1 if args.count is None else args.count
     if n < 1:
         raise InputError(f"--count: must be >= 1, got {n}")
-    first = 0 if args.seed is None else args.seed
-    seeds: list[int | None] = [first + i for i in range(n)]
     from ermbit.instances import FAMILIES
 
+    seeds: list[int | None]
     if args.family in FAMILIES and "seed" not in _takes(FAMILIES[args.family][0]):
-        seeds = [None] if n == 1 else seeds
+        if n != 1:  # the same parameters would give the same instance n times
+            raise InputError(f"--count: family {args.family!r} takes no seed; give --count 1")
+        seeds = [None]
+    else:
+        first = 0 if args.seed is None else args.seed
+        seeds = [first + i for i in range(n)]
     red = None
     if args.reduce is not None:
         opts = {"activation": args.activation} if args.activation else {}
