@@ -27,8 +27,8 @@ from fractions import Fraction
 
 from ermbit.cnf import CNF
 from ermbit.errors import BackendError
-from ermbit.solvers.counting import available_methods, count
-from ermbit.solvers.sat import is_satisfiable
+from ermbit.solvers.sat.cdcl import is_satisfiable
+from ermbit.solvers.sat.counting import available_methods, count
 
 RATIOS = (Fraction(2), Fraction(3), Fraction("4.26"))
 

@@ -4,7 +4,7 @@ Rows: random 3-CNF at clause ratio 4.26 with ``n`` in {10, 14, 20} (``--sizes``)
 several seeds, so that satisfiable and unsatisfiable formulas both occur.  For each
 formula and each route -- ``relu`` (R1, direct gadgets) and ``relu2`` (R2, SAT → NAE →
 set splitting → the classical data set), frozen form and, with ``--pinned``, the pinned
-form -- it prints the wall-clock time of :func:`ermbit.solvers.decide.decide` (build the
+form -- it prints the wall-clock time of :func:`ermbit.pipelines.decide.decide` (build the
 ERM_bit instance, solve it exactly, map the witness back, check the model and compare
 with PySAT), the instance size and the search counters (activation patterns proposed,
 exact LPs, learned clauses), and the time of PySAT on the formula itself.  Goal: n = 20
@@ -20,8 +20,8 @@ import statistics
 import time
 
 from ermbit.instances.cnf_families import random_kcnf
-from ermbit.solvers.decide import decide
-from ermbit.solvers.sat import is_satisfiable
+from ermbit.pipelines.decide import decide
+from ermbit.solvers.sat.cdcl import is_satisfiable
 
 
 def _row(n: int, seed: int, via: str, pinned: bool, limit: float) -> tuple[float, bool]:

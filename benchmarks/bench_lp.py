@@ -17,7 +17,7 @@ import random
 import time
 
 from ermbit.exact import Q, enc
-from ermbit.solvers.lp import Constraint, feasible, simplify_point
+from ermbit.solvers.lp.program import Constraint, feasible, simplify_point
 
 
 def random_system(

@@ -27,7 +27,7 @@ from typing import Any
 
 from ermbit.errors import BudgetExceeded
 from ermbit.exact import Q
-from ermbit.network import Edge, Network
+from ermbit.network.model import Edge, Network
 
 Layers = list[list[list[tuple[Any, Any]]]]  # layers[l][j][i] = (w, b) of edge i -> j
 

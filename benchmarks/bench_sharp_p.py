@@ -3,14 +3,14 @@
 Three figures:
 
 1. **Largest m in 60 s** -- random 3-CNFs with n = m variables and m clauses (seed fixed),
-   counted by :func:`ermbit.solvers.via_backprop.count_via_backprop` (σ = z², K instances
+   counted by :func:`ermbit.pipelines.via_backprop.count_via_backprop` (σ = z², K instances
    built, one exact gradient), each run in a child process killed at the time limit; m
    grows until a run does not finish in time.  Every count is checked against a model
    counter (brute force / DPLL).  Goal: m ≥ 9.
 2. **Network / SLP** -- on the same Kronecker instance, the exact gradient of the
-   Backprop-Bit network (:func:`ermbit.solvers.backprop_exact.edge_gradient`) against
+   Backprop-Bit network (:func:`ermbit.solvers.backprop.edge_gradient`) against
    evaluating the SLP (:func:`ermbit.slp.evaluate_int`).  Goal ≤ 3 for σ = z².  The
-   compiled-plan pass of :meth:`ermbit.network.Network.forward` is timed too, on a smaller
+   compiled-plan pass of :meth:`ermbit.network.model.Network.forward` is timed too, on a smaller
    instance (its common denominators grow doubly exponentially on SLP networks).
 3. **SLP / bare gmpy2** -- :func:`ermbit.slp.evaluate_int` against a loop running the same
    gates on ``mpz`` with nothing else.  Goal ≤ 1.3.
@@ -29,11 +29,11 @@ from typing import Any
 
 from ermbit.cnf import CNF
 from ermbit.exact import Z
+from ermbit.problems.queries import BitQuery
 from ermbit.reductions.backprop import SlpToBackpropBit
-from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.sat_to_slp import SatToSlp
 from ermbit.slp import SLP, evaluate_int
-from ermbit.solvers.backprop_exact import edge_gradient
+from ermbit.solvers.backprop import edge_gradient
 
 
 def random_3cnf(m: int, seed: int = 1) -> CNF:
@@ -48,8 +48,8 @@ def random_3cnf(m: int, seed: int = 1) -> CNF:
 
 def _count_child(m: int, queue: Any) -> None:
     from ermbit.errors import BudgetExceeded
-    from ermbit.solvers.counting import count
-    from ermbit.solvers.via_backprop import count_via_backprop
+    from ermbit.pipelines.via_backprop import count_via_backprop
+    from ermbit.solvers.sat.counting import count
 
     cnf = random_3cnf(m)
     try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from ermbit.sweep import sweep
+from ermbit.checking.sweep import sweep
 
 WORKLOADS: dict[str, dict[str, Any]] = {
     "default": {"sizes": None, "trials": 100},

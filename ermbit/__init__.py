@@ -18,9 +18,9 @@ The public API is re-exported here (the command line is :mod:`ermbit.cli`):
 (3, True)
 """
 
-from ermbit.activations import Identity, PiecewiseLinear, Polynomial, ReLU, parse_activation
+from ermbit.checking.sweep import sweep
+from ermbit.checking.verifier import VerificationReport, verify
 from ermbit.cnf import CNF
-from ermbit.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
 from ermbit.errors import (
     BackendError,
     BackendUnavailable,
@@ -33,18 +33,18 @@ from ermbit.errors import (
     VerificationFailed,
 )
 from ermbit.exact import Q, Z, bit, enc, fmt, parse, parse_int, size
-from ermbit.network import Edge, Network, NetworkBuilder
+from ermbit.network.activations import Identity, PiecewiseLinear, Polynomial, ReLU, parse_activation
+from ermbit.network.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
+from ermbit.network.model import Edge, Network, NetworkBuilder
+from ermbit.pipelines.decide import decide
+from ermbit.pipelines.via_backprop import count_via_backprop
+from ermbit.pipelines.via_erm import count_via_erm
 from ermbit.reductions import REGISTRY, Claim, Reduction
 from ermbit.reductions import get as get_reduction
 from ermbit.slp import SLP, SLPBuilder
-from ermbit.solvers.counting import count, cross_check
-from ermbit.solvers.decide import decide
-from ermbit.solvers.erm import solve_erm
-from ermbit.solvers.sat import solve as solve_sat
-from ermbit.solvers.via_backprop import count_via_backprop
-from ermbit.solvers.via_erm import count_via_erm
-from ermbit.sweep import sweep
-from ermbit.verifier import VerificationReport, verify
+from ermbit.solvers.erm.dispatch import solve_erm
+from ermbit.solvers.sat.cdcl import solve as solve_sat
+from ermbit.solvers.sat.counting import count, cross_check
 
 __version__ = "0.1.0"
 

@@ -8,8 +8,8 @@ is refused **anywhere** in the file, ``meta`` included, because it is not exact.
 problem raises :class:`~ermbit.errors.FormatError` whose ``field`` is the dotted path
 of the offending value (``"gates[3][1]"``, ``"samples[2].loss"``).
 
-A kind is registered with :func:`register_kind` (class, encoder, decoder); the kinds
-of later modules are imported on first use from the table ``PROVIDERS``.
+Every kind of the project is listed in one table, :data:`KINDS` (class, encoder and
+decoder by dotted path, imported on first use); :func:`register_kind` adds others.
 
 >>> from ermbit.slp import SLP
 >>> text = dumps(SLP(1, [("+", 0, 0), ("*", 1, 1)]), meta={"source": "doc"})
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +38,7 @@ from ermbit.slp import OPS, SLP, Gate
 
 __all__ = [
     "FORMAT",
-    "PROVIDERS",
+    "KINDS",
     "Document",
     "as_int",
     "as_list",
@@ -59,12 +60,43 @@ __all__ = [
 
 #: The format version written in every file.
 FORMAT = "ermbit/1"
-#: Kinds provided by modules that register themselves when imported.
-PROVIDERS: dict[str, str] = {
-    "network": "ermbit.network",
-    "erm": "ermbit.erm",
-    "backprop": "ermbit.erm",
-    "witness": "ermbit.erm",
+#: Every ``ermbit/1`` kind, in one table: ``kind -> (class, encoder, decoder)``, each a
+#: ``"module:attribute"`` path, imported when a file of that kind is first read or an
+#: object of that class first written (so this module imports none of them).  The encoder
+#: returns the kind's fields; the decoder takes ``(fields, where)``.  Third-party kinds
+#: are added with :func:`register_kind`.
+KINDS: dict[str, tuple[str, str, str]] = {
+    "slp": ("ermbit.slp:SLP", "ermbit.formats:encode_slp", "ermbit.formats:decode_slp"),
+    "network": (
+        "ermbit.network.model:Network",
+        "ermbit.network.model:Network.to_json",
+        "ermbit.network.model:Network.from_json",
+    ),
+    "erm": (
+        "ermbit.network.erm:ERMInstance",
+        "ermbit.network.erm_codec:encode_erm",
+        "ermbit.network.erm_codec:decode_erm",
+    ),
+    "backprop": (
+        "ermbit.network.erm:BackpropInstance",
+        "ermbit.network.erm_codec:encode_backprop",
+        "ermbit.network.erm_codec:decode_backprop",
+    ),
+    "witness": (
+        "ermbit.network.erm:Witness",
+        "ermbit.network.erm_codec:encode_witness",
+        "ermbit.network.erm_codec:decode_witness",
+    ),
+    "matrix": (
+        "ermbit.problems.matrix:Matrix01",
+        "ermbit.problems.matrix:encode_matrix",
+        "ermbit.problems.matrix:decode_matrix",
+    ),
+    "splitting": (
+        "ermbit.problems.splitting:SetSplitting",
+        "ermbit.problems.splitting:encode_splitting",
+        "ermbit.problems.splitting:decode_splitting",
+    ),
 }
 _RESERVED = ("format", "kind", "meta")
 #: Ints longer than this many bits cannot be written as JSON numbers by ``json``.
@@ -120,16 +152,37 @@ def kinds() -> tuple[str, ...]:
     return tuple(sorted(_REGISTRY))
 
 
+def _resolve(path: str) -> Any:
+    module, _, attr = path.partition(":")
+    obj: Any = importlib.import_module(module)
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _load_kind(kind: str) -> None:
+    cls, enc, dec = (_resolve(p) for p in KINDS[kind])
+    register_kind(kind, cls, enc, dec)
+
+
 def _lookup(kind: str, where: str) -> _Kind:
-    if kind not in _REGISTRY and kind in PROVIDERS:
+    if kind not in _REGISTRY and kind in KINDS:
         try:
-            importlib.import_module(PROVIDERS[kind])
+            _load_kind(kind)
         except ImportError as exc:
             raise FormatError(f"kind {kind!r} is not available: {exc}", field=where) from exc
     if kind not in _REGISTRY:
-        known = sorted(set(_REGISTRY) | set(PROVIDERS))
+        known = sorted(set(_REGISTRY) | set(KINDS))
         raise FormatError(f"unknown kind {kind!r}; known kinds: {known}", field=where)
     return _REGISTRY[kind]
+
+
+def _load_imported_kinds() -> None:
+    """Register the table's kinds whose class module is already imported (an object of a
+    class can only exist once its module is)."""
+    for kind, (cls_path, _, _) in KINDS.items():
+        if kind not in _REGISTRY and cls_path.partition(":")[0] in sys.modules:
+            _load_kind(kind)
 
 
 # ---------------------------------------------------------------- helpers for decoders
@@ -379,11 +432,13 @@ def _plain(value: Any, where: str) -> Any:
 
 def is_registered(obj: Any) -> bool:
     """Whether ``obj``'s class (or a base class) has an ``ermbit/1`` kind."""
+    _load_imported_kinds()
     return any(spec.cls is cls for cls in type(obj).__mro__ for spec in _REGISTRY.values())
 
 
 def encode_fields(obj: Any) -> tuple[str, dict[str, Any]]:
     """``(kind, fields)`` of a registered object (for kinds nested in other kinds)."""
+    _load_imported_kinds()
     for cls in type(obj).__mro__:
         for kind, spec in _REGISTRY.items():
             if spec.cls is cls:
@@ -437,7 +492,7 @@ def write(path: str | Path, obj: Any, meta: dict[str, Any] | None = None) -> Non
 # ---------------------------------------------------------------- kind "slp"
 
 
-def _encode_slp(slp: SLP) -> dict[str, Any]:
+def encode_slp(slp: SLP) -> dict[str, Any]:
     return {"a0": exact.fmt(slp.a0), "gates": [[g.op, g.j, g.k] for g in slp.gates]}
 
 
@@ -459,7 +514,7 @@ def _gate_error(entry: Any, t: int, here: str) -> NoReturn:
     raise AssertionError(f"gate {t} is well formed")  # pragma: no cover
 
 
-def _decode_slp(fields: dict[str, Any], where: str) -> SLP:
+def decode_slp(fields: dict[str, Any], where: str) -> SLP:
     check_keys(fields, where, ("a0", "gates"))
     a0 = as_rational(fields["a0"], join(where, "a0"))
     gates = []
@@ -478,6 +533,3 @@ def _decode_slp(fields: dict[str, Any], where: str) -> SLP:
         else:
             _gate_error(entry, t, join(join(where, "gates"), t))
     return SLP(a0, tuple(gates))
-
-
-register_kind("slp", SLP, _encode_slp, _decode_slp)

@@ -4,7 +4,7 @@ Sources by kind: ``cnf`` and ``nae`` (DIMACS), ``slp`` (``ermbit/1`` JSON), ``bi
 (an SLP file plus a bit index), ``matrix01`` (JSON kind ``matrix`` or a text file of 0/1
 rows), ``splitting`` (JSON kind ``splitting``).  Targets are written as DIMACS when they
 are formulas and as ``ermbit/1`` JSON otherwise, with the reduction's bookkeeping in
-``meta``.  Two small kinds are registered here: ``matrix`` and ``splitting``.
+``meta``.
 
 >>> from ermbit.cnf import CNF
 >>> kind_of(CNF(1, ((1,),)))
@@ -19,67 +19,12 @@ from typing import Any
 
 from ermbit import formats
 from ermbit.cnf import CNF
-from ermbit.errors import FormatError, InputError
-from ermbit.formats import as_int, as_list, check_keys, join
+from ermbit.errors import InputError
+from ermbit.problems.matrix import Matrix01, check_matrix
 
 __all__ = ["SOURCE_KINDS", "kind_of", "read_matrix", "read_source", "write_target"]
 
 SOURCE_KINDS = ("cnf", "nae", "slp", "bitquery", "matrix01", "splitting")
-
-
-def _encode_matrix(m: Any) -> dict[str, Any]:
-    return {"rows": [list(r) for r in m.rows]}
-
-
-class Matrix01:
-    """A square 0/1 matrix as a file object (the reductions take plain tuples of tuples)."""
-
-    def __init__(self, rows: Any) -> None:
-        from ermbit.reductions.perm_to_slp import check_matrix
-
-        self.rows = check_matrix(rows)
-
-
-def _decode_matrix(obj: dict[str, Any], where: str) -> Matrix01:
-    check_keys(obj, where, ("rows",))
-    rows = as_list(obj["rows"], join(where, "rows"))
-    parsed = [
-        [as_int(a, join(join(join(where, "rows"), i), j)) for j, a in enumerate(as_list(r, ""))]
-        for i, r in enumerate(rows)
-    ]
-    try:
-        return Matrix01(parsed)
-    except InputError as exc:
-        raise FormatError(str(exc), field=join(where, "rows")) from exc
-
-
-def _encode_splitting(s: Any) -> dict[str, Any]:
-    return {"size": s.size, "sets": [list(t) for t in s.sets]}
-
-
-def _decode_splitting(obj: dict[str, Any], where: str) -> Any:
-    from ermbit.reductions.nae_to_splitting import SetSplitting
-
-    check_keys(obj, where, ("size", "sets"))
-    size = as_int(obj["size"], join(where, "size"))
-    sets = []
-    for i, s in enumerate(as_list(obj["sets"], join(where, "sets"))):
-        f = join(join(where, "sets"), i)
-        sets.append(tuple(as_int(e, join(f, j)) for j, e in enumerate(as_list(s, f))))
-    try:
-        return SetSplitting(size, tuple(sets))
-    except InputError as exc:
-        raise FormatError(str(exc), field=join(where, "sets")) from exc
-
-
-def _register() -> None:
-    from ermbit.reductions.nae_to_splitting import SetSplitting
-
-    formats.register_kind("matrix", Matrix01, _encode_matrix, _decode_matrix)
-    formats.register_kind("splitting", SetSplitting, _encode_splitting, _decode_splitting)
-
-
-_register()
 
 
 def read_matrix(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], ...]:
@@ -99,7 +44,7 @@ def read_matrix(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], ...]:
             rows.append([int(t) for t in line.replace(",", " ").split()])
         except ValueError as exc:
             raise InputError(f"{path}:{lineno}: expected 0/1 entries, got {line!r}") from exc
-    return Matrix01(rows).rows
+    return check_matrix(rows)
 
 
 def _read_doc(path: str | os.PathLike[str], kind: str) -> Any:
@@ -118,7 +63,7 @@ def read_source(kind: str, path: str | os.PathLike[str], *, bit: int | None = No
     if kind == "cnf":
         return CNF.read(path)
     if kind == "nae":
-        from ermbit.reductions.sat_to_nae import NAEFormula
+        from ermbit.problems.nae import NAEFormula
 
         return NAEFormula(CNF.read(path))
     if kind == "matrix01":
@@ -130,7 +75,7 @@ def read_source(kind: str, path: str | os.PathLike[str], *, bit: int | None = No
         return slp
     if bit is None:
         raise InputError("--bit: this reduction reads an SLP and a bit index; give --bit J")
-    from ermbit.reductions.queries import BitQuery
+    from ermbit.problems.queries import BitQuery
 
     return BitQuery(slp, bit)
 

@@ -9,9 +9,11 @@ import random
 from typing import Any, ClassVar
 
 from ermbit.cnf import CNF
+from ermbit.problems.nae import NAEFormula
+from ermbit.problems.splitting import SetSplitting
 from ermbit.reductions.base import Claim, Reduction
-from ermbit.reductions.nae_to_splitting import NaeToSplitting, SetSplitting
-from ermbit.reductions.sat_to_nae import NAEFormula, SatToNae
+from ermbit.reductions.nae_to_splitting import NaeToSplitting
+from ermbit.reductions.sat_to_nae import SatToNae
 from ermbit.reductions.sat_to_slp import CountingSLP, SatToSlp
 from ermbit.slp import SLP, evaluate
 

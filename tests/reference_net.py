@@ -1,6 +1,7 @@
 """A slow, obviously correct reference for exact passes, on :class:`fractions.Fraction`.
 
-Independent of :mod:`ermbit.passes` and :mod:`ermbit._plan`: it walks the network node
+Independent of :mod:`ermbit.network.engine.passes` and :mod:`ermbit.network.engine.plan`: it walks
+the network node
 by node with the activations' rational ``__call__``/``derivative`` and reduces every
 value.  Used as ground truth by the App. E, bit-growth and rounding tests.
 """
@@ -12,9 +13,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ermbit.activations import Activation
-from ermbit.erm import Sample
-from ermbit.network import Network
+from ermbit.network.activations import Activation
+from ermbit.network.erm import Sample
+from ermbit.network.model import Network
 
 __all__ = ["Reference", "fsize", "reference"]
 
@@ -65,7 +66,7 @@ class Reference:
 
 
 def reference(net: Network, samples: Sequence[Sample]) -> Reference:
-    """Forward and backward over ``samples`` (losses seeded as in :mod:`ermbit.erm`)."""
+    """Forward and backward over ``samples`` (losses seeded as in :mod:`ermbit.network.erm`)."""
     order = _order(net)
     acts: dict[str, Activation] = dict(net.nodes)
     fwd = bwd = 0

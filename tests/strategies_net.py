@@ -22,8 +22,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ermbit.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
-from ermbit.network import Edge, Network
+from ermbit.network.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
+from ermbit.network.model import Edge, Network
 
 __all__ = ["activations", "inputs", "networks", "networks_with_inputs", "rationals"]
 

@@ -1,4 +1,5 @@
-"""Tests of ermbit.activations: exact values, the integer interface, bounds, parsing, JSON."""
+"""Tests of ermbit.network.activations: exact values, the integer interface, bounds, parsing,
+JSON."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit.activations import (
+from ermbit.errors import FormatError, InputError, InputTypeError
+from ermbit.exact import Q, parse, to_fraction
+from ermbit.network.activations import (
     Activation,
     Identity,
     PiecewiseLinear,
@@ -18,8 +21,6 @@ from ermbit.activations import (
     ReLU,
     parse_activation,
 )
-from ermbit.errors import FormatError, InputError, InputTypeError
-from ermbit.exact import Q, parse, to_fraction
 from tests.strategies_net import activations, rationals
 
 F = Fraction

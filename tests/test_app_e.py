@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit.erm import Sample
 from ermbit.errors import InputError
 from ermbit.exact import ceil_log2, next_prime
-from ermbit.network import Edge, Network
+from ermbit.network.erm import Sample
+from ermbit.network.model import Edge, Network
 from ermbit.studies.app_e import (
     BACKWARD_CONSTANT,
     FORWARD_CONSTANT,

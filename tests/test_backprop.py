@@ -8,9 +8,12 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q, bit
+from ermbit.pipelines.via_backprop import count_via_backprop
+from ermbit.problems.queries import BitQuery
 from ermbit.reductions.backprop import (
     PosSlpToBackpropSign,
     SlpToBackpropBit,
@@ -18,12 +21,9 @@ from ermbit.reductions.backprop import (
     sign_fix,
 )
 from ermbit.reductions.bnslp import SlpToBnslp
-from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.slp_to_network import slp_network
 from ermbit.slp import SLP, evaluate
-from ermbit.solvers.backprop_exact import answer, answer_via_slp, edge_gradient
-from ermbit.solvers.via_backprop import count_via_backprop
-from ermbit.verifier import verify
+from ermbit.solvers.backprop import answer, answer_via_slp, edge_gradient
 from tests.strategies import brute_count, cnfs
 from tests.strategies_net import networks_with_inputs
 from tests.strategies_slp import slps
@@ -130,7 +130,7 @@ def test_reduction_errors() -> None:
 @settings(max_examples=60, deadline=None)
 @given(networks_with_inputs(max_nodes=5), st.data())
 def test_solver_matches_network_backward(pair, data) -> None:
-    from ermbit.erm import BackpropInstance, Sample
+    from ermbit.network.erm import BackpropInstance, Sample
 
     net, x = pair
     edge = data.draw(st.sampled_from([e.key for e in net.edges])) if net.edges else None
@@ -190,7 +190,7 @@ def test_count_via_backprop_bad_route() -> None:
 
 def test_edge_gradient_budget_and_errors() -> None:
     from ermbit.errors import BudgetExceeded
-    from ermbit.solvers.backprop_exact import answer_from_gradient
+    from ermbit.solvers.backprop import answer_from_gradient
 
     gates = [("*", i, i) for i in range(8)]  # 2^256 from a_0 = 2
     inst = gradient_instance(slp_network(SLP(2, gates)), 1, 0, {}).instance

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit.erm import Sample
 from ermbit.errors import BackendUnavailable, InputError
-from ermbit.network import Network
+from ermbit.network.erm import Sample
+from ermbit.network.model import Network
 from ermbit.studies.app_e import BACKWARD_CONSTANT, app_e_bound
 from ermbit.studies.bit_growth import (
     GrowthRow,

@@ -16,16 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ermbit import exact
+from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
-from ermbit.erm import ERMInstance
 from ermbit.errors import BudgetExceeded, InputError
+from ermbit.network.erm import ERMInstance
+from ermbit.pipelines.via_erm import count_via_erm
+from ermbit.problems.queries import BitQuery
 from ermbit.reductions.bitslp_to_erm import BitslpToErm, PosSlpToErm, erm_bit_bound
-from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.slp_to_network import slp_network
 from ermbit.slp import SLP, bit
-from ermbit.solvers.erm_exact import accepts_exact, solve_erm
-from ermbit.solvers.via_erm import count_via_erm
-from ermbit.verifier import verify
+from ermbit.solvers.erm.pinned import accepts_exact, solve_erm
 from tests.strategies import brute_count, cnfs
 from tests.strategies_slp import slps
 

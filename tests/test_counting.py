@@ -1,4 +1,4 @@
-"""Tests of ermbit.solvers.counting: every method against an independent brute-force oracle."""
+"""Tests of ermbit.solvers.sat.counting: every method against an independent brute-force oracle."""
 
 from __future__ import annotations
 
@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from ermbit.cnf import CNF
 from ermbit.errors import BackendError, BudgetExceeded, InputError, InputTypeError
-from ermbit.solvers import _components, _dpll, _ganak, counting
-from ermbit.solvers.counting import (
+from ermbit.solvers.sat import _components, counting
+from ermbit.solvers.sat import dpll as _dpll
+from ermbit.solvers.sat import ganak as _ganak
+from ermbit.solvers.sat.counting import (
     METHODS,
     CrossCheck,
     available_methods,

@@ -7,7 +7,7 @@ import pytest
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError
 from ermbit.instances.cnf_families import random_kcnf
-from ermbit.solvers.decide import decide
+from ermbit.pipelines.decide import decide
 from tests.strategies import brute_count
 
 # seeds chosen so that both answers occur: (6, 19), (8, 3), (10, 6) are unsatisfiable
@@ -66,7 +66,7 @@ def test_bad_arguments() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("via", ["relu", "relu2"])
 def test_sweep_against_pysat(via: str) -> None:
-    from ermbit.solvers.sat import is_satisfiable
+    from ermbit.solvers.sat.cdcl import is_satisfiable
 
     for n in (10, 12, 14):
         for seed in range(6):
@@ -79,8 +79,8 @@ def test_wrong_back_maps_and_wrong_answers_are_caught(monkeypatch: pytest.Monkey
     import dataclasses
 
     from ermbit.errors import VerificationFailed
+    from ermbit.pipelines import decide as mod
     from ermbit.reductions.sat_to_relu import SatToRelu
-    from ermbit.solvers import decide as mod
 
     cnf = CNF(2, ((1,), (2,)))
     monkeypatch.setattr(SatToRelu, "back", lambda self, src, t, w: (False, False))

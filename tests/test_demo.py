@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from ermbit import demo
 from ermbit.cli import main
 from ermbit.cnf import CNF
+from ermbit.pipelines import demo
 
 
 def test_demo_confirms_every_claim() -> None:
@@ -28,7 +28,7 @@ def test_demo_on_an_unsatisfiable_formula() -> None:
 
 
 def test_demo_reports_a_broken_counter(monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from ermbit.solvers import counting
+    from ermbit.solvers.sat import counting
 
     real = counting.count_dpll
     monkeypatch.setattr(counting, "count_dpll", lambda cnf, **kw: real(cnf, **kw) + 1)

@@ -1,4 +1,5 @@
-"""Tests of ermbit.erm (losses, ERM_bit, witnesses) and its JSON kinds (ermbit._erm_io).
+"""Tests of ermbit.network.erm (losses, ERM_bit, witnesses) and its JSON kinds
+(ermbit.network.erm_codec).
 
 The oracle is written out here on :class:`fractions.Fraction`: a one-edge network
 ``s -> t`` computes ``ŷ = w·x + b``, and every loss of SPEC §3.4 is re-implemented.
@@ -15,10 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ermbit import exact
-from ermbit.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
 from ermbit.errors import FormatError, InputError
 from ermbit.formats import dumps, loads
-from ermbit.network import Network
+from ermbit.network.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
+from ermbit.network.model import Network
 from tests.strategies_net import rationals
 
 PROPS = settings(max_examples=50, deadline=None)

@@ -9,7 +9,7 @@ import pytest
 
 from ermbit.cli import main
 from ermbit.cnf import CNF
-from ermbit.explain import CHAINS, network_of, render, walk
+from ermbit.pipelines.explain import CHAINS, network_of, render, walk
 
 TINY = CNF(3, ((1, -2), (2, 3), (-1, -3)))
 

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 pytest.importorskip("numpy")
 
-from ermbit.erm import Sample
+from ermbit.network.erm import Sample
 from ermbit.slp import SLP, bit, evaluate, posslp
-from ermbit.solvers.backprop_exact import edge_gradient
+from ermbit.solvers.backprop import edge_gradient
 from ermbit.studies.float_vs_exact import (
     cancellation,
     float_bit,

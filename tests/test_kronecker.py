@@ -13,13 +13,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
 from ermbit.errors import InputError
 from ermbit.reductions.bnslp import SlpToBnslp
 from ermbit.reductions.perm_to_slp import PermToSlp
 from ermbit.reductions.sat_to_slp import SatToSlp, kronecker_parameters
 from ermbit.slp import SLP, evaluate, evaluate_int, values
-from ermbit.verifier import verify
 from tests.strategies import brute_count, cnfs
 from tests.strategies_slp import slps
 

@@ -1,4 +1,4 @@
-"""Tests of the exact LP solver (ermbit.solvers.lp, linear, lp_round, _simplex).
+"""Tests of the exact LP solver (ermbit.solvers.lp.program, linear, lp_round, _simplex).
 
 Ground truth is Fourier–Motzkin elimination written here with fractions.Fraction: it
 decides feasibility of small systems with strict rows exactly, and projecting onto a new
@@ -20,8 +20,8 @@ from hypothesis import strategies as st
 
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, size, to_fraction
-from ermbit.solvers import _simplex
-from ermbit.solvers.lp import (
+from ermbit.solvers.lp import simplex as _simplex
+from ermbit.solvers.lp.program import (
     OPS,
     Constraint,
     LinearSystem,
@@ -31,7 +31,7 @@ from ermbit.solvers.lp import (
     simplify_point,
     verify_certificate,
 )
-from ermbit.solvers.lp_round import _by_projection
+from ermbit.solvers.lp.rounding import _by_projection
 
 SETTINGS = settings(max_examples=60, deadline=None)
 VARS = ("a", "b", 2, "d")

@@ -6,10 +6,12 @@ import itertools
 
 from hypothesis import given, settings
 
+from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
-from ermbit.reductions.nae_to_splitting import NaeToSplitting, is_split, literal_element
-from ermbit.reductions.sat_to_nae import NAEFormula, SatToNae, nae_satisfied
-from ermbit.verifier import verify
+from ermbit.problems.nae import NAEFormula, nae_satisfied
+from ermbit.problems.splitting import is_split, literal_element
+from ermbit.reductions.nae_to_splitting import NaeToSplitting
+from ermbit.reductions.sat_to_nae import SatToNae
 from tests.strategies import brute_count, cnfs
 
 

@@ -1,4 +1,5 @@
-"""Tests of ermbit.network / ermbit.passes against naive evaluators written here.
+"""Tests of ermbit.network.model / ermbit.network.engine.passes against naive evaluators written
+here.
 
 Ground truth is computed straight from the SPEC §3.3 formula with
 :class:`fractions.Fraction` (one node at a time, no common denominators), derivatives by
@@ -20,10 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ermbit import formats
-from ermbit.activations import Identity, PiecewiseLinear, Polynomial, ReLU
 from ermbit.errors import BudgetExceeded, FormatError, InputError, InputTypeError
 from ermbit.exact import Q, parse, size, to_fraction
-from ermbit.network import Edge, Network, NetworkBuilder
+from ermbit.network.activations import Identity, PiecewiseLinear, Polynomial, ReLU
+from ermbit.network.model import Edge, Network, NetworkBuilder
 from tests.strategies_net import networks, networks_with_inputs, rationals
 
 F = Fraction
@@ -176,7 +177,7 @@ def test_pooled_denominators_give_the_same_results(case: Any, data: Any) -> None
     # with too many coprime denominators the plan pools them into one atom; force it
     net, x = case
     seed = {o: data.draw(rationals()) for o in net.outputs}
-    with mock.patch("ermbit._bits.MAX_BASIS", 0):
+    with mock.patch("ermbit.network.engine.bits.MAX_BASIS", 0):
         pooled = net.with_theta({})  # a fresh plan cache
         p = pooled.forward(x)
         g = pooled.backward(p, seed)
@@ -684,11 +685,11 @@ def test_incremental_refusal_before_the_oversized_node() -> None:
 
 def _dyn_settings() -> Any:
     # force the dynamic engine whenever denominators compound, and its incremental checks
-    from ermbit._plan import Plan
+    from ermbit.network.engine.plan import Plan
 
     huge = 1 << 62
     return (
-        mock.patch("ermbit.passes.STATIC_UP_TO", -1),
+        mock.patch("ermbit.network.engine.passes.STATIC_UP_TO", -1),
         mock.patch.object(Plan, "forward_bound", lambda self, xmag: huge),
         mock.patch.object(Plan, "backward_bound", lambda self, xmag, seeded: (huge, huge)),
     )
@@ -727,7 +728,7 @@ def test_dynamic_engine_matches_naive(case: Any, data: Any) -> None:
 @SETTINGS
 @given(networks_with_inputs(kinds=("id", "poly", "relu", "pl"), max_den=4))
 def test_lower_bounds_hold(case: Any) -> None:
-    from ermbit._lower import lower_bounds
+    from ermbit.network.engine.lower import lower_bounds
 
     net, x = case
     sample = net._inputs(x, "x")

@@ -10,17 +10,18 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ermbit import exact
-from ermbit._symmetry import (
+from ermbit.checking.verifier import verify
+from ermbit.errors import InputError
+from ermbit.network.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
+from ermbit.network.erm import ERMInstance, Sample
+from ermbit.network.model import Edge, Network, NetworkBuilder
+from ermbit.network.symmetry import (
     distinguishing_point,
     is_symmetry,
     polynomial_symmetries,
     preimages,
     solve_edge,
 )
-from ermbit.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
-from ermbit.erm import ERMInstance, Sample
-from ermbit.errors import InputError
-from ermbit.network import Edge, Network, NetworkBuilder
 from ermbit.reductions.pinning import (
     Pin,
     check_normal_form,
@@ -30,9 +31,8 @@ from ermbit.reductions.pinning import (
     template_points,
 )
 from ermbit.reductions.slp_to_network import slp_network
-from ermbit.solvers.erm_exact import solve_erm
-from ermbit.solvers.presolve import presolve
-from ermbit.verifier import verify
+from ermbit.solvers.erm.pinned import solve_erm
+from ermbit.solvers.erm.presolve import presolve
 from tests.strategies_net import activations, rationals
 from tests.strategies_slp import slps
 
@@ -125,7 +125,7 @@ def test_theta_star_meets_templates_of_slp_networks(slp: Any, sigma: str) -> Non
     pf = pin(slp_network(slp, sigma).network, ())
     net = pf.network
     theta = net.theta()
-    from ermbit.solvers._lowest import loss_lowest
+    from ermbit.network.engine.lowest import loss_lowest
 
     assert loss_lowest(net, theta, pf.samples)[0] == 0
     pre = presolve(ERMInstance(net, pf.samples, 0, BIG))
@@ -342,7 +342,7 @@ def test_symmetries_against_brute_force(data: Any) -> None:
 @given(st.lists(rationals(), min_size=2, max_size=3).filter(lambda c: c[-1] != 0), rationals())
 def test_even_polynomials_have_their_reflection(c: list[Fraction], h: Fraction) -> None:
     # σ(z) = Σ_k c_k (z − h)^(2k) is symmetric about h: (w, b) = (−1, 2h) is a symmetry
-    from ermbit._symmetry import compose
+    from ermbit.network.symmetry import compose
 
     even = [exact.Q(0)] * (2 * len(c) - 1)
     even[::2] = [exact.parse(ck) for ck in c]

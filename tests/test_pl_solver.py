@@ -1,4 +1,4 @@
-"""Tests of the exact piecewise-linear ERM_bit solver (ermbit.solvers.pl_solver).
+"""Tests of the exact piecewise-linear ERM_bit solver (ermbit.solvers.erm.pattern).
 
 Ground truth on tiny instances is brute force: every θ on a small grid of values for each
 free weight and bias, evaluated by :meth:`ERMInstance.loss` (the model's own exact forward
@@ -16,13 +16,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit.activations import PiecewiseLinear
-from ermbit.erm import ERMInstance, Sample
 from ermbit.errors import InputError
 from ermbit.exact import Q, enc
-from ermbit.network import Network, NetworkBuilder
+from ermbit.network.activations import PiecewiseLinear
+from ermbit.network.erm import ERMInstance, Sample
+from ermbit.network.model import Network, NetworkBuilder
 from ermbit.reductions.pinning import pin_instance
-from ermbit.solvers.pl_solver import solve_pl
+from ermbit.solvers.erm.pattern import solve_pl
 
 GRID = (-2, -1, 0, 1, 2)
 SETTINGS = settings(max_examples=40, deadline=None)

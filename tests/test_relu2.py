@@ -13,14 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
-from ermbit.erm import ERMInstance, Witness
 from ermbit.errors import InputError
-from ermbit.reductions.nae_to_splitting import SetSplitting, literal_element
-from ermbit.reductions.sat_to_nae import NAEFormula, nae_satisfied
+from ermbit.network.erm import ERMInstance, Witness
+from ermbit.problems.nae import NAEFormula, nae_satisfied
+from ermbit.problems.splitting import SetSplitting, literal_element
 from ermbit.reductions.splitting_to_relu import SatToRelu2, SplittingToRelu2
-from ermbit.solvers.pl_solver import solve_pl
-from ermbit.verifier import verify
+from ermbit.solvers.erm.pattern import solve_pl
 from tests.strategies import brute_count, cnfs
 
 FANO = ((0, 1, 2), (0, 3, 4), (0, 5, 6), (1, 3, 5), (1, 4, 6), (2, 3, 6), (2, 4, 5))

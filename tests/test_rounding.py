@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit.activations import Activation
-from ermbit.erm import Sample
 from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q, Z
-from ermbit.network import Network
+from ermbit.network.activations import Activation
+from ermbit.network.erm import Sample
+from ermbit.network.model import Network
 from ermbit.studies.app_e import app_e_bound
 from ermbit.studies.bit_growth import bit_growth, layered_network
 from ermbit.studies.rounding import Rounded, clipped_forward_bound, rounding_study

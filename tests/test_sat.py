@@ -1,4 +1,5 @@
-"""Tests of ermbit.solvers.sat: models are checked, unsatisfiability agrees with brute force."""
+"""Tests of ermbit.solvers.sat.cdcl: models are checked, unsatisfiability agrees with brute
+force."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from hypothesis import strategies as st
 
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError, VerificationFailed
-from ermbit.solvers import sat
-from ermbit.solvers.sat import SatResult, is_satisfiable, solve
+from ermbit.solvers.sat import cdcl as sat
+from ermbit.solvers.sat.cdcl import SatResult, is_satisfiable, solve
 
 
 @st.composite

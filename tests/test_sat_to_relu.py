@@ -7,13 +7,13 @@ import itertools
 import pytest
 from hypothesis import given, settings
 
+from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
-from ermbit.erm import Witness
 from ermbit.errors import InputError
 from ermbit.exact import Q
+from ermbit.network.erm import Witness
 from ermbit.reductions.sat_to_relu import SatToRelu
-from ermbit.solvers.pl_solver import solve_pl
-from ermbit.verifier import verify
+from ermbit.solvers.erm.pattern import solve_pl
 from tests.strategies import brute_count, cnfs
 
 

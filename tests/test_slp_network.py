@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit.activations import Identity, Polynomial
+from ermbit.checking.verifier import verify
 from ermbit.errors import InputError, InputTypeError
+from ermbit.network.activations import Identity, Polynomial
 from ermbit.reductions.gadgets import gadget
 from ermbit.reductions.slp_to_network import SlpToNetwork, node_values, slp_network
 from ermbit.slp import SLP, values
-from ermbit.verifier import verify
 from tests.strategies_slp import slps
 
 SIGMAS = ("z**2", "z**3 + 2*z", "z**2/3 - z + 5", "1 - 2*z**4")

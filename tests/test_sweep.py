@@ -1,4 +1,4 @@
-"""Tests of ermbit.sweep: sweeps of correct and deliberately broken reductions.
+"""Tests of ermbit.checking.sweep: sweeps of correct and deliberately broken reductions.
 
 Ground truth is independent of the code under test: instances are regenerated with
 :func:`ermbit.instances.generate`, counts come from ``tests.strategies.brute_count``, and
@@ -17,17 +17,23 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ermbit._counterexample import write_counterexample
-from ermbit._shrink import failure_kinds, shrink
+from ermbit.checking.counterexample import write_counterexample
+from ermbit.checking.shrink import failure_kinds, shrink
+from ermbit.checking.sweep import (
+    SweepResult,
+    instance_seed,
+    make_source,
+    read_counterexample,
+    sweep,
+)
+from ermbit.checking.verifier import VerificationReport, input_hash, verify
 from ermbit.cnf import CNF
 from ermbit.errors import BackendUnavailable, InputError, InputTypeError
 from ermbit.instances import FAMILIES, generate
 from ermbit.instances.slp_families import random_slp
+from ermbit.problems.nae import NAEFormula
 from ermbit.reductions import load
-from ermbit.reductions.sat_to_nae import NAEFormula
 from ermbit.slp import SLP
-from ermbit.sweep import SweepResult, instance_seed, make_source, read_counterexample, sweep
-from ermbit.verifier import VerificationReport, input_hash, verify
 from tests.strategies import brute_count, cnfs
 
 BROKEN = "tests.broken_reductions:"
@@ -388,7 +394,7 @@ def test_counterexample_files_are_capped(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["slp-to-backprop-bit", "bitslp-to-erm"])
 def test_bitquery_reductions_sweep_by_their_sample_source(name: str) -> None:
-    from ermbit.sweep import sweep as run_sweep
+    from ermbit.checking.sweep import sweep as run_sweep
 
     res = run_sweep(name, family=None, sizes=None, trials=2, seed=3)
     assert res.passed and len(res.reports) >= 2

@@ -69,7 +69,7 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
         raise InputError("reduction: give a registered name or --reduction MODULE:CLASS")
     if args.rerun is not None:
         return _rerun(spec, args.rerun, out, args.json)
-    from ermbit.sweep import sweep
+    from ermbit.checking.sweep import sweep
 
     sizes = None
     if args.sizes:
@@ -114,8 +114,8 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
 
 def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
     from ermbit import reductions
-    from ermbit._counterexample import read_counterexample
-    from ermbit.verifier import verify
+    from ermbit.checking.counterexample import read_counterexample
+    from ermbit.checking.verifier import verify
 
     red = reductions.get(spec) if ":" not in spec else reductions.load(spec)
     report = verify(red, read_counterexample(path))
@@ -129,7 +129,7 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
 
 
 def _explain_args(p: argparse.ArgumentParser) -> None:
-    from ermbit.explain import CHAINS
+    from ermbit.pipelines.explain import CHAINS
 
     p.add_argument("chain", choices=list(CHAINS), help="which chain to walk through")
     p.add_argument("file", nargs="?", default=None, help="a tiny CNF (default: the demo's)")
@@ -145,14 +145,14 @@ def _explain_args(p: argparse.ArgumentParser) -> None:
 @command("explain", _explain_args, "walk through a reduction chain on a tiny input, for teaching")
 def explain_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.cli._base import read_cnf
-    from ermbit.demo import DEFAULT_FORMULA
-    from ermbit.explain import network_of, render, walk
+    from ermbit.pipelines.demo import DEFAULT_FORMULA
+    from ermbit.pipelines.explain import network_of, render, walk
 
     src = read_cnf(args.file) if args.file else DEFAULT_FORMULA
     steps = walk(args.chain, src)
     out.write(render(args.chain, src, steps, args.format))
     if args.draw:
-        from ermbit.draw import draw
+        from ermbit.network.draw import draw
 
         net = network_of(steps)
         if net is None:

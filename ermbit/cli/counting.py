@@ -21,7 +21,7 @@ VIA = ("backprop", "erm")
 
 
 def _count_args(p: argparse.ArgumentParser) -> None:
-    from ermbit.solvers.counting import METHODS
+    from ermbit.solvers.sat.counting import METHODS
 
     p.add_argument("file", help="DIMACS CNF file (.cnf, .cnf.gz)")
     p.add_argument("--method", default="auto", choices=[*METHODS, "all"])
@@ -40,7 +40,7 @@ def _count_args(p: argparse.ArgumentParser) -> None:
 
 @command("count", _count_args, "exact model count of a CNF (or through network instances)")
 def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
-    from ermbit.solvers import counting
+    from ermbit.solvers.sat import counting
 
     cnf = read_cnf(args.file)
     if args.via is not None:
@@ -77,14 +77,14 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
 def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
     res: Any
     if args.via == "backprop":
-        from ermbit.solvers.via_backprop import count_via_backprop
+        from ermbit.pipelines.via_backprop import count_via_backprop
 
         kw = {} if args.budget_bits is None else {"budget_bits": args.budget_bits}
         res = count_via_backprop(cnf, args.activation, bounded=args.bounded, **kw)
     else:
         if args.bounded:
             raise InputError("--bounded: only meaningful with --via backprop")
-        from ermbit.solvers.via_erm import count_via_erm
+        from ermbit.pipelines.via_erm import count_via_erm
 
         res = count_via_erm(cnf, args.activation, budget_bits=args.budget_bits)
     if args.json:
@@ -156,7 +156,7 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 
 @command("demo", _demo_args, "every chain of the toolkit on one small formula")
 def demo_cmd(args: argparse.Namespace, out: TextIO) -> int:
-    from ermbit import demo
+    from ermbit.pipelines import demo
 
     cnf = read_cnf(args.file) if args.file else None
     ok = True

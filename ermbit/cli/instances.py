@@ -48,7 +48,7 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
 @command("reduce", _reduce_args, "apply a registered reduction to an instance file")
 def reduce_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit import io, reductions
-    from ermbit.verifier import size_summary
+    from ermbit.checking.verifier import size_summary
 
     red = reductions.get(args.name, **_options(args))
     src = io.read_source(red.source_kind, args.input, bit=args.bit)
@@ -83,7 +83,7 @@ def _check_args(p: argparse.ArgumentParser) -> None:
 
 @command("check", _check_args, "the NP verifier: exact loss and encoding length of a witness")
 def check_cmd(args: argparse.Namespace, out: TextIO) -> int:
-    from ermbit.erm import ERMInstance, Witness
+    from ermbit.network.erm import ERMInstance, Witness
 
     inst = read_document(args.instance).obj
     wit = read_document(args.witness).obj
@@ -141,7 +141,7 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
 
 @command("solve", _solve_args, "answer an erm or backprop instance exactly")
 def solve_cmd(args: argparse.Namespace, out: TextIO) -> int:
-    from ermbit.erm import BackpropInstance, ERMInstance
+    from ermbit.network.erm import BackpropInstance, ERMInstance
 
     inst = read_document(args.instance).obj
     if isinstance(inst, BackpropInstance):
@@ -173,7 +173,7 @@ def _solve_backprop(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
 
 def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     from ermbit import formats
-    from ermbit.solvers.erm import solve_erm
+    from ermbit.solvers.erm.dispatch import solve_erm
 
     res = solve_erm(inst, budget_bits=args.budget_bits)
     if args.witness_out and res.witness is not None:
@@ -200,7 +200,7 @@ def _decide_args(p: argparse.ArgumentParser) -> None:
 @command("decide", _decide_args, "decide SAT by exactly training a ReLU network, model mapped back")
 def decide_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.cli._base import read_cnf
-    from ermbit.solvers.decide import decide
+    from ermbit.pipelines.decide import decide
 
     res = decide(read_cnf(args.file), via=args.via, pinned=args.pinned)
     if args.json:

@@ -45,8 +45,8 @@ def _gen_args(p: argparse.ArgumentParser) -> None:
 
 @command("gen", _gen_args, "generate seeded instances (with ground truth and a manifest)")
 def gen_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.checking.manifest import ground_truth, write_instance
     from ermbit.instances import FAMILIES, generate
-    from ermbit.manifest import ground_truth, write_instance
 
     if args.list:
         for name, (_, desc) in FAMILIES.items():
@@ -72,7 +72,7 @@ def _truth_text(truth: dict[str, Any]) -> str:
 
 def _gen_bulk(args: argparse.Namespace, params: dict[str, str], out: TextIO) -> int:
     from ermbit import reductions
-    from ermbit.manifest import generate_files
+    from ermbit.checking.manifest import generate_files
 
     if args.out_dir is None:
         raise InputError("--out-dir: bulk generation (--count/--reduce) writes into a directory")

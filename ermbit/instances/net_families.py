@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ermbit.activations import Activation, parse_activation
 from ermbit.exact import Q, parse
 from ermbit.instances._rng import below, check_int, make_rng
-from ermbit.network import Edge, Network
+from ermbit.network.activations import Activation, parse_activation
+from ermbit.network.model import Edge, Network
 
 __all__ = ["layered_network", "random_network"]
 
@@ -37,8 +37,8 @@ def layered_network(
 ) -> tuple[Network, dict[str, Any]]:
     """The nested random network of depth ``depth`` and its input (module docstring).
 
-    ``activation`` is any :func:`~ermbit.activations.parse_activation` spec or an
-    :class:`~ermbit.activations.Activation`; ``scale`` multiplies every weight.
+    ``activation`` is any :func:`~ermbit.network.activations.parse_activation` spec or an
+    :class:`~ermbit.network.activations.Activation`; ``scale`` multiplies every weight.
 
     >>> net, x = layered_network(2, "relu", width=2, seed=1)
     >>> net.num_nodes, net.num_edges, sorted(x)

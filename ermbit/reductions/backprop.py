@@ -8,7 +8,7 @@ loss ``½(ŷ − y)²`` give ``L = (B/2)(w·n_P + a_0)²`` and
 
     ∂L/∂w_{e*}(θ⁰) = B·a_0·n_P.
 
-* **Backprop-Bit** (``slp-to-backprop-bit``, source :class:`~ermbit.reductions.queries.BitQuery`):
+* **Backprop-Bit** (``slp-to-backprop-bit``, source :class:`~ermbit.problems.queries.BitQuery`):
   B = 1.  For ``|a_0| = 2^s`` the gradient is ``±2^s·n_P``, so bit j of n_P is bit
   ``j + s`` of the gradient (other ``a_0`` are refused: a factor that is not a power of two
   mixes the bits).
@@ -25,7 +25,7 @@ loss ``½(ŷ − y)²`` give ``L = (B/2)(w·n_P + a_0)²`` and
   construction and stored in the target's ``meta``.
 
 >>> from ermbit.slp import SLP
->>> from ermbit.reductions.queries import BitQuery
+>>> from ermbit.problems.queries import BitQuery
 >>> t = SlpToBackpropBit().forward(BitQuery(SLP(1, [("+", 0, 0), ("*", 1, 1)]), 2))  # 4
 >>> t.instance.query, t.instance.edge, t.instance.gradient()
 (2, ('v2', 't'), mpq(4,1))
@@ -37,12 +37,12 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from ermbit import exact
-from ermbit.activations import Identity
-from ermbit.erm import BackpropInstance, Sample
 from ermbit.errors import InputError, InputTypeError
-from ermbit.network import Edge, Network
+from ermbit.network.activations import Identity
+from ermbit.network.erm import BackpropInstance, Sample
+from ermbit.network.model import Edge, Network
+from ermbit.problems.queries import BitQuery
 from ermbit.reductions.base import Claim, Reduction
-from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.slp_to_network import SlpNetwork, require_polynomial, slp_network
 from ermbit.slp import SLP, SLPBuilder
 
@@ -194,7 +194,7 @@ class SlpToBackpropBit(Reduction):
 
     def sample_source(self, rng: Any, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
-        from ermbit.reductions.queries import random_bitquery
+        from ermbit.problems.queries import random_bitquery
 
         return random_bitquery(rng, size)
 

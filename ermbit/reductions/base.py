@@ -11,7 +11,7 @@ Its :class:`Claim` states the relationship between the two instances as two quan
 one computed on the source by an oracle that shares no code with the construction (a
 model counter, a SAT solver, brute force), one computed on the target (by evaluating,
 solving or reading bits), and a relation between them.  The generic verifier
-(:mod:`ermbit.verifier`) checks claims and witness maps on small inputs.
+(:mod:`ermbit.checking.verifier`) checks claims and witness maps on small inputs.
 
 A reduction never evaluates what it builds: ``forward`` only constructs.  The claim's
 ``target`` function may evaluate, because it is the checking side.

@@ -25,7 +25,7 @@ never 0; b copies of (x = a_0 at v0, y = s at v_ℓ), s = sign(a_0), with hinge 
 otherwise, the main loss at θ* is 0 or ≥ 2b: **OPT = 0 iff n_P > 0**, and ≥ b + 1 otherwise.
 
 >>> from ermbit.slp import SLP
->>> from ermbit.reductions.queries import BitQuery
+>>> from ermbit.problems.queries import BitQuery
 >>> q = BitQuery(SLP(3, [("*", 0, 0), ("+", 1, 0)]), 2)        # 12 = 0b1100
 >>> t = BitslpToErm().forward(q)
 >>> t.gamma, t.promise, t.loss(), t.meta["target"]
@@ -39,12 +39,12 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from ermbit import exact
-from ermbit.activations import Polynomial
-from ermbit.erm import ERMInstance, Loss, Sample, Witness
 from ermbit.errors import InputError, InputTypeError
+from ermbit.network.activations import Polynomial
+from ermbit.network.erm import ERMInstance, Loss, Sample, Witness
+from ermbit.problems.queries import BitQuery
 from ermbit.reductions.base import Claim
 from ermbit.reductions.pinning import ExactErmTarget, PinnedForm, pin, pinning_slack
-from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.slp_to_network import SlpNetwork, require_polynomial, slp_network
 from ermbit.slp import SLP
 
@@ -151,12 +151,12 @@ class BitslpToErm(_SlpToErm):
             source=lambda q: q.answer() == 1,
             target=_decide,
             source_oracle="ermbit.slp.bit",
-            target_oracle="ermbit.solvers.erm_exact (from the instance alone)",
+            target_oracle="ermbit.solvers.erm.pinned (from the instance alone)",
         )
 
     def sample_source(self, rng: Any, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
-        from ermbit.reductions.queries import random_bitquery
+        from ermbit.problems.queries import random_bitquery
 
         return random_bitquery(rng, size)
 
@@ -193,11 +193,11 @@ class PosSlpToErm(_SlpToErm):
             source=posslp,
             target=_decide,
             source_oracle="ermbit.slp.sign",
-            target_oracle="ermbit.solvers.erm_exact (from the instance alone)",
+            target_oracle="ermbit.solvers.erm.pinned (from the instance alone)",
         )
 
 
 def _decide(src: Any, target: ERMInstance) -> bool:
-    from ermbit.solvers.erm_exact import solve_erm
+    from ermbit.solvers.erm.pinned import solve_erm
 
     return solve_erm(target).decision

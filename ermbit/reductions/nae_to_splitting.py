@@ -8,7 +8,7 @@ variable sets force x_i and ¬x_i apart, so S₁ = "the true literals" is a bije
     #ordered splits = #NAE models   (parsimonious).
 
 >>> from ermbit.cnf import CNF
->>> from ermbit.reductions.sat_to_nae import NAEFormula
+>>> from ermbit.problems.nae import NAEFormula
 >>> NaeToSplitting().forward(NAEFormula(CNF(2, ((1, -2),)))).sets
 ((0, 1), (2, 3), (0, 3))
 """
@@ -16,59 +16,15 @@ variable sets force x_i and ¬x_i apart, so S₁ = "the true literals" is a bije
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import ClassVar
 
 from ermbit.errors import InputError, InputTypeError
+from ermbit.problems.nae import Assignment, NAEFormula, assignments, nae_satisfied
+from ermbit.problems.splitting import SetSplitting, Split, is_split, literal_element
 from ermbit.reductions.base import Claim, Reduction
-from ermbit.reductions.sat_to_nae import NAEFormula, assignments, nae_satisfied
 
-__all__ = ["NaeToSplitting", "SetSplitting", "is_split", "literal_element"]
-
-Assignment = tuple[bool, ...]
-#: side[e] is 0 if element e is in S₁, 1 if in S₂.
-Split = tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class SetSplitting:
-    """Universe ``0..size−1`` and a family of subsets; split so that every set meets both parts."""
-
-    size: int
-    sets: tuple[tuple[int, ...], ...]
-
-    def __post_init__(self) -> None:
-        if self.size < 0:
-            raise InputError(f"size: must be >= 0, got {self.size}")
-        norm = []
-        for k, s in enumerate(self.sets):
-            for e in s:
-                if not 0 <= e < self.size:
-                    raise InputError(
-                        f"sets[{k}]: element {e} outside the universe 0..{self.size - 1}"
-                    )
-            norm.append(tuple(sorted(set(s))))
-        object.__setattr__(self, "sets", tuple(norm))
-
-    def size_summary(self) -> dict[str, int]:
-        return {"elements": self.size, "sets": len(self.sets)}
-
-
-def literal_element(lit: int) -> int:
-    """Universe element of a DIMACS literal: ``x_i ↦ 2(i−1)``, ``¬x_i ↦ 2(i−1)+1``.
-
-    >>> literal_element(1), literal_element(-1), literal_element(3)
-    (0, 1, 4)
-    """
-    return 2 * (abs(lit) - 1) + (1 if lit < 0 else 0)
-
-
-def is_split(inst: SetSplitting, side: Sequence[int]) -> bool:
-    """Whether ``side`` (0/1 per element) meets both parts in every set."""
-    if len(side) != inst.size or any(s not in (0, 1) for s in side):
-        raise InputError(f"side: expected {inst.size} entries in {{0, 1}}, got {tuple(side)}")
-    return all({side[e] for e in s} == {0, 1} for s in inst.sets)
+__all__ = ["NaeToSplitting"]
 
 
 def _splits(inst: SetSplitting) -> Iterator[Split]:

@@ -16,34 +16,15 @@ coefficient is at most n! ≤ n^n < 2^K, so blocks do not overlap.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from ermbit import exact
-from ermbit.errors import InputError, InputTypeError
+from ermbit.problems.matrix import Matrix, check_matrix
 from ermbit.reductions.base import Claim, Reduction
 from ermbit.reductions.sat_to_slp import CountingSLP, block_of_value
 from ermbit.slp import SLPBuilder
 
-__all__ = ["PermToSlp", "check_matrix", "permanent_parameters"]
-
-Matrix = tuple[tuple[int, ...], ...]
-
-
-def check_matrix(matrix: Sequence[Sequence[Any]]) -> Matrix:
-    """Validate a square 0/1 matrix (n ≥ 1) and return it as a tuple of tuples."""
-    if isinstance(matrix, str | bytes) or not isinstance(matrix, Sequence):
-        raise InputTypeError(f"matrix: expected a sequence of rows, got {type(matrix).__name__}")
-    rows = [tuple(r) for r in matrix]
-    n = len(rows)
-    if n == 0:
-        raise InputError("matrix: must have at least one row")
-    for i, row in enumerate(rows):
-        if len(row) != n:
-            raise InputError(f"matrix: row {i} has {len(row)} entries, expected {n} (square)")
-        for j, a in enumerate(row):
-            if isinstance(a, bool) or a not in (0, 1):
-                raise InputError(f"matrix: entry ({i}, {j}) is {a!r}, expected 0 or 1")
-    return tuple(tuple(int(a) for a in r) for r in rows)
+__all__ = ["PermToSlp", "permanent_parameters"]
 
 
 def permanent_parameters(n: int) -> tuple[int, int]:

@@ -35,7 +35,7 @@ Free weights are **not** forced: a template never changes the value at the tail 
 edge without dropping the labels of its head and of everything below it; if that would
 hide the head q of a frozen edge (p, q) in p's own template, :func:`pin` refuses.
 
->>> from ermbit.network import NetworkBuilder
+>>> from ermbit.network.model import NetworkBuilder
 >>> nb = NetworkBuilder()
 >>> for v, a in (("s", "id"), ("L", "id"), ("U", "z**2"), ("o", "id")):
 ...     _ = nb.add_node(v, a)
@@ -57,11 +57,11 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from ermbit import exact
-from ermbit._symmetry import lift_point, solve_edge, template_points
-from ermbit.activations import Activation, Identity
-from ermbit.erm import ERMInstance, Loss, Sample, Witness
 from ermbit.errors import InputError, InputTypeError
-from ermbit.network import Edge, Network
+from ermbit.network.activations import Activation, Identity
+from ermbit.network.erm import ERMInstance, Loss, Sample, Witness
+from ermbit.network.model import Edge, Network
+from ermbit.network.symmetry import lift_point, solve_edge, template_points
 from ermbit.reductions.base import Claim, Reduction
 
 __all__ = [
@@ -339,12 +339,12 @@ class ExactErmTarget(Reduction):
     solver, which reads the instance alone."""
 
     def is_target_solution(self, target: ERMInstance, solution: Any) -> bool:
-        from ermbit.solvers.erm_exact import accepts_exact
+        from ermbit.solvers.erm.pinned import accepts_exact
 
         return accepts_exact(target, solution)
 
     def target_solutions(self, src: Any, target: ERMInstance) -> Iterator[Witness]:
-        from ermbit.solvers.erm_exact import solve_erm
+        from ermbit.solvers.erm.pinned import solve_erm
 
         res = solve_erm(target)
         if res.decision and res.witness is not None:
@@ -379,7 +379,7 @@ class Pin(ExactErmTarget):
             source=_frozen_answer,
             target=_pinned_answer,
             source_oracle="ERMInstance.evaluate at the frozen θ*",
-            target_oracle="ermbit.solvers.erm_exact (presolve + enumeration)",
+            target_oracle="ermbit.solvers.erm.pinned (presolve + enumeration)",
         )
 
     def lift(self, src: ERMInstance, target: ERMInstance, solution: Any) -> Witness:
@@ -421,7 +421,7 @@ def _frozen_answer(src: ERMInstance) -> tuple[bool, Any]:
 
 
 def _pinned_answer(src: ERMInstance, target: ERMInstance) -> tuple[bool, Any]:
-    from ermbit.solvers.erm_exact import solve_erm
+    from ermbit.solvers.erm.pinned import solve_erm
 
     res = solve_erm(target)
     return res.decision, res.loss

@@ -47,12 +47,12 @@ from typing import Any, ClassVar
 
 from ermbit import exact
 from ermbit.cnf import CNF
-from ermbit.erm import ERMInstance, Sample, Witness
 from ermbit.errors import InputError, InputTypeError, VerificationFailed
-from ermbit.network import Network, NetworkBuilder
+from ermbit.network.erm import ERMInstance, Sample, Witness
+from ermbit.network.model import Network, NetworkBuilder
+from ermbit.problems.nae import assignments
 from ermbit.reductions.base import Claim, Reduction
 from ermbit.reductions.pinning import pin_instance
-from ermbit.reductions.sat_to_nae import assignments
 
 __all__ = [
     "SatReluInstance",
@@ -149,7 +149,7 @@ def _check_cnf(src: object) -> CNF:
 
 def decided(instance: ERMInstance) -> bool:
     """The exact answer of the piecewise-linear solver; VerificationFailed if undecided."""
-    from ermbit.solvers.pl_solver import solve_pl
+    from ermbit.solvers.erm.pattern import solve_pl
 
     res = solve_pl(instance)
     if res.decision is None:
@@ -164,7 +164,7 @@ def sat_models(cnf: CNF) -> Iterator[Assignment]:
     if cnf.num_vars <= 12:
         yield from (a for a in assignments(cnf.num_vars) if cnf.satisfied_by(a))
         return
-    from ermbit.solvers.sat import solve
+    from ermbit.solvers.sat.cdcl import solve
 
     res = solve(cnf)
     if res.model is not None:
@@ -173,7 +173,7 @@ def sat_models(cnf: CNF) -> Iterator[Assignment]:
 
 def is_sat(cnf: CNF) -> bool:
     """Whether ``cnf`` is satisfiable, by PySAT (the claims' source oracle)."""
-    from ermbit.solvers.sat import is_satisfiable
+    from ermbit.solvers.sat.cdcl import is_satisfiable
 
     return is_satisfiable(cnf)
 
@@ -241,8 +241,8 @@ class SatToRelu(Reduction):
             relation="iff",
             source=is_sat,
             target=lambda s, t: decided(t.instance),
-            source_oracle="PySAT (ermbit.solvers.sat)",
-            target_oracle="ermbit.solvers.pl_solver (SAT patterns + exact LP)",
+            source_oracle="PySAT (ermbit.solvers.sat.cdcl)",
+            target_oracle="ermbit.solvers.erm.pattern (SAT patterns + exact LP)",
         )
 
     def source_solutions(self, src: CNF) -> Iterator[Assignment]:
@@ -255,7 +255,7 @@ class SatToRelu(Reduction):
         return target.instance.accepts(solution)
 
     def target_solutions(self, src: CNF, target: SatReluInstance) -> Iterator[Witness]:
-        from ermbit.solvers.pl_solver import solve_pl
+        from ermbit.solvers.erm.pattern import solve_pl
 
         res = solve_pl(target.instance)
         if res.decision and res.witness is not None:

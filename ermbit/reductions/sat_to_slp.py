@@ -111,7 +111,7 @@ def _build(cnf: CNF) -> CountingSLP:
 
 
 def _brute_or_dpll(cnf: CNF) -> int:
-    from ermbit.solvers.counting import count
+    from ermbit.solvers.sat.counting import count
 
     return count(cnf, "brute" if cnf.num_vars <= 16 else "dpll")
 

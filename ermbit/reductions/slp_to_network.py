@@ -41,10 +41,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ermbit.activations import Activation, Polynomial, parse_activation
 from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q
-from ermbit.network import DEFAULT_BUDGET_BITS, Network, NetworkBuilder
+from ermbit.network.activations import Activation, Polynomial, parse_activation
+from ermbit.network.model import DEFAULT_BUDGET_BITS, Network, NetworkBuilder
 from ermbit.reductions.base import Claim, Reduction
 from ermbit.reductions.gadgets import Gadget, gadget
 from ermbit.slp import SLP, Gate

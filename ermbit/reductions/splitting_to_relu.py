@@ -36,7 +36,7 @@ itself).
 * With a **trainable** output layer the data set is not a valid reduction (for 3-element
   sets ½·ReLU(Σx − 1) + ReLU(1 − Σx) fits every point): the frozen layer is essential.
 
->>> from ermbit.reductions.nae_to_splitting import SetSplitting
+>>> from ermbit.problems.splitting import SetSplitting
 >>> sp = SetSplitting(3, ((0, 1), (1, 2)))
 >>> t = SplittingToRelu2().forward(sp)
 >>> len(t.instance.samples), t.instance.bit_bound, t.instance.network.free_edges()[:2]
@@ -55,11 +55,12 @@ from typing import Any, ClassVar
 
 from ermbit import exact
 from ermbit.cnf import CNF
-from ermbit.erm import ERMInstance, Sample, Witness
 from ermbit.errors import InputError, InputTypeError
-from ermbit.network import Network, NetworkBuilder
+from ermbit.network.erm import ERMInstance, Sample, Witness
+from ermbit.network.model import Network, NetworkBuilder
+from ermbit.problems.splitting import SetSplitting, is_split
 from ermbit.reductions.base import Claim, Reduction
-from ermbit.reductions.nae_to_splitting import NaeToSplitting, SetSplitting, is_split
+from ermbit.reductions.nae_to_splitting import NaeToSplitting
 from ermbit.reductions.pinning import pin_instance
 from ermbit.reductions.sat_to_nae import SatToNae
 from ermbit.reductions.sat_to_relu import decided, sat_models
@@ -146,7 +147,7 @@ def splits(sp: SetSplitting, limit: int = 16) -> Iterator[Split]:
         yield from (s for s in itertools.product((0, 1), repeat=sp.size) if is_split(sp, s))
         return
     from ermbit.cnf import CNF
-    from ermbit.solvers.sat import solve
+    from ermbit.solvers.sat.cdcl import solve
 
     res = solve(_colouring(sp, CNF))
     if res.model is not None:
@@ -164,7 +165,7 @@ def _colouring(sp: SetSplitting, cnf_type: Any) -> Any:
 def splittable(sp: SetSplitting) -> bool:
     """Whether ``sp`` has a split, by PySAT on its 2-colouring CNF (independent of R2)."""
     from ermbit.cnf import CNF
-    from ermbit.solvers.sat import is_satisfiable
+    from ermbit.solvers.sat.cdcl import is_satisfiable
 
     return is_satisfiable(_colouring(sp, CNF))
 
@@ -249,7 +250,7 @@ class SplittingToRelu2(Reduction):
             source=splittable,
             target=lambda s, t: decided(t.instance),
             source_oracle="PySAT on the 2-colouring CNF",
-            target_oracle="ermbit.solvers.pl_solver (SAT patterns + exact LP)",
+            target_oracle="ermbit.solvers.erm.pattern (SAT patterns + exact LP)",
         )
 
     def source_solutions(self, src: SetSplitting) -> Iterator[Split]:
@@ -262,7 +263,7 @@ class SplittingToRelu2(Reduction):
         return target.instance.accepts(solution)
 
     def target_solutions(self, src: SetSplitting, target: SplitReluInstance) -> Iterator[Witness]:
-        from ermbit.solvers.pl_solver import solve_pl
+        from ermbit.solvers.erm.pattern import solve_pl
 
         res = solve_pl(target.instance)
         if res.decision and res.witness is not None:
@@ -328,8 +329,8 @@ class SatToRelu2(Reduction):
             relation="iff",
             source=is_sat,
             target=lambda s, t: decided(t.instance),
-            source_oracle="PySAT (ermbit.solvers.sat)",
-            target_oracle="ermbit.solvers.pl_solver (SAT patterns + exact LP)",
+            source_oracle="PySAT (ermbit.solvers.sat.cdcl)",
+            target_oracle="ermbit.solvers.erm.pattern (SAT patterns + exact LP)",
         )
 
     def source_solutions(self, src: CNF) -> Iterator[tuple[bool, ...]]:

@@ -1,7 +1,7 @@
 """Paper App. E / Thm 1.4 (SPEC §4.10), measured: value sizes in piecewise-linear networks.
 
 For a network whose non-source activations are all piecewise linear (identity, ReLU,
-:class:`~ermbit.activations.PiecewiseLinear`, polynomials of degree <= 1),
+:class:`~ermbit.network.activations.PiecewiseLinear`, polynomials of degree <= 1),
 :func:`app_e_bound` states an explicit bound on the SPEC §2 size of every value of the
 forward pass and of the backward pass (squared, half-squared or hinge loss), and
 :func:`measure` reports the sizes actually met.
@@ -71,8 +71,8 @@ The constants 14 and 40 are worst-case (general rational slopes in every layer);
 networks with integer data stay far below.  Polynomial activations of degree >= 2 have
 no such bound (a chain of L squarings of 3 has about ``2^L·log₂ 3`` bits) and are refused.
 
->>> from ermbit.erm import Sample
->>> from ermbit.network import Network
+>>> from ermbit.network.erm import Sample
+>>> from ermbit.network.model import Network
 >>> net = Network.from_specs({"s": "id", "h": "relu", "o": "id"},
 ...                          [("s", "h", "2", "-1"), ("h", "o", "1/3", "0")], ["o"])
 >>> b = app_e_bound(net, None, [Sample.of({"s": 5}, {"o": 1}, "squared")])
@@ -89,11 +89,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ermbit.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
-from ermbit.erm import Sample
 from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q, Z, bitlen, ceil_log2, lcm, parse, size
-from ermbit.network import DEFAULT_BUDGET_BITS, Network
+from ermbit.network.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
+from ermbit.network.erm import Sample
+from ermbit.network.model import DEFAULT_BUDGET_BITS, Network
 
 __all__ = [
     "FORWARD_CONSTANT",
@@ -307,7 +307,7 @@ def measure(
     """Run the exact passes and return the largest value sizes met.
 
     The backward pass is seeded by each sample's loss (``repeat·∂𝓛/∂ŷ``), as in
-    :meth:`ermbit.erm.BackpropInstance.gradients`; a plain mapping is an input without
+    :meth:`ermbit.network.erm.BackpropInstance.gradients`; a plain mapping is an input without
     loss.  ``budget_bits`` is passed to both passes (BudgetExceeded past it).
     """
     items = list(samples) if isinstance(samples, Sequence) else None

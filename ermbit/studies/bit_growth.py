@@ -40,12 +40,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ermbit.activations import parse_activation
 from ermbit.errors import BackendUnavailable, BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, bitlen, fmt, parse
 from ermbit.instances._rng import check_int
 from ermbit.instances.net_families import layered_network
-from ermbit.network import Network
+from ermbit.network.activations import parse_activation
+from ermbit.network.model import Network
 
 __all__ = [
     "DEFAULT_BUDGET",

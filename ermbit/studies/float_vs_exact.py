@@ -2,9 +2,9 @@
 
 **This module contains floating-point code on purpose** (and is the only place in
 ermbit that evaluates a network in float64): :func:`float_edge_gradient` runs the forward
-and backward pass of an :class:`~ermbit.network.Network` in IEEE float64 (numpy, the
+and backward pass of an :class:`~ermbit.network.model.Network` in IEEE float64 (numpy, the
 optional extra ``float``, imported lazily), and :func:`study` puts it next to the exact
-gradient (:func:`ermbit.solvers.backprop_exact.edge_gradient`) and next to the answer
+gradient (:func:`ermbit.solvers.backprop.edge_gradient`) and next to the answer
 read from the source SLP (:mod:`ermbit.slp`), on the Backprop-Bit/Sign instances of
 SPEC §4.8.  Nothing exact depends on a float.
 
@@ -37,16 +37,16 @@ from fractions import Fraction
 from typing import Any
 
 from ermbit import exact
-from ermbit.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
 from ermbit.cnf import CNF
-from ermbit.erm import Sample
 from ermbit.errors import BackendUnavailable, InputError
-from ermbit.network import Network
+from ermbit.network.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
+from ermbit.network.erm import Sample
+from ermbit.network.model import Network
+from ermbit.problems.queries import BitQuery
 from ermbit.reductions.backprop import GradientQuery, PosSlpToBackpropSign, SlpToBackpropBit
-from ermbit.reductions.queries import BitQuery
 from ermbit.reductions.sat_to_slp import SatToSlp
 from ermbit.slp import SLP, SLPBuilder
-from ermbit.solvers.backprop_exact import edge_gradient
+from ermbit.solvers.backprop import edge_gradient
 
 __all__ = [
     "FloatRow",

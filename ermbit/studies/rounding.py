@@ -3,8 +3,8 @@
 :class:`Rounded` wraps any activation σ and rounds its output **down** to the k-bit
 dyadic grid, ``σ_k(z) = 2^(−k)·⌊2^k·σ(z)⌋`` (floor: towards −∞, also for negative
 values), optionally clipped to ``[−clip, clip]``.  It plugs into the exact integer passes
-of :mod:`ermbit.network` through the integer interface of
-:class:`~ermbit.activations.Activation`: σ_k(P/d) has the denominator ``F = lcm(2^k,
+of :mod:`ermbit.network.model` through the integer interface of
+:class:`~ermbit.network.activations.Activation`: σ_k(P/d) has the denominator ``F = lcm(2^k,
 den(clip))`` whatever d is, so ``denominator_shape = (F, 0)`` and the common
 denominators stop growing at every rounded node.
 
@@ -34,12 +34,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from ermbit._bits import LogBound, lg
-from ermbit.activations import Activation, Identity, parse_activation
 from ermbit.errors import InputError
 from ermbit.exact import Q, Z, bitlen, fmt, lcm, parse
 from ermbit.instances._rng import check_int
-from ermbit.network import Network
+from ermbit.network.activations import Activation, Identity, parse_activation
+from ermbit.network.engine.bits import LogBound, lg
+from ermbit.network.model import Network
 from ermbit.studies.bit_growth import DEFAULT_BUDGET, GrowthRow, bit_growth
 
 __all__ = ["Rounded", "clipped_forward_bound", "rounding_study"]
@@ -54,7 +54,7 @@ class Rounded(Activation):
     Parameters
     ----------
     inner : Activation or spec
-        σ (anything :func:`~ermbit.activations.parse_activation` accepts).
+        σ (anything :func:`~ermbit.network.activations.parse_activation` accepts).
     k : int
         Bits after the binary point, ``k >= 0``.
     clip : rational, optional

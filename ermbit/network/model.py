@@ -1,0 +1,549 @@
+"""The network model of the paper (SPEC §3.3): a DAG with parameters on its edges.
+
+* Every edge ``(u, v)`` carries a weight ``w_uv`` **and** a bias ``b_uv`` (θ ∈ ℚ^E × ℚ^E);
+  only the sum of the biases into a node matters.
+* An input may add a value ``x_v`` at **any** node (0 where absent).
+* Forward rule: at a source (a node without incoming edge) ``f^s(x) = x_s``; elsewhere
+  ``f^v(x) = σ^v(x_v + Σ_{(u,v)∈E} (w_uv·f^u(x) + b_uv))``.  Sources must have the
+  identity activation (the rule ignores it anyway, so another one would only mislead).
+* The output is the tuple of values at the chosen ``outputs``; edges may be ``frozen``
+  (constants for ERM, SPEC §3.3 and §4.6).
+
+Passes are exact and run on integers over common denominators (:mod:`ermbit.network.engine.passes`),
+reduced per node where polynomial σ would make them compound.  Sizes are bounded from
+bit lengths before the arithmetic, and a pass is refused past ``budget_bits``: at once
+when the static bound (:meth:`Network.predict_bits`) fits or some node certainly
+exceeds the budget, else node by node from the actual sizes met.
+
+>>> net = Network(
+...     nodes=(("s", "id"), ("h", "relu"), ("o", "z**2")),
+...     edges=(Edge("s", "h", "2", "-1"), Edge("h", "o", "1/2", "0"), Edge("s", "o", "1", "1")),
+...     outputs=("o",),
+... )
+>>> p = net.forward({"s": 3})
+>>> p.values["h"], p.output          # h = relu(2·3 - 1) = 5, o = (5/2 + 3 + 1)^2
+(mpq(5,1), (mpq(169,4),))
+>>> g = net.backward(p, {"o": 1})    # d o / d w_sh = 2·(13/2)·(1/2)·3
+>>> g.dw["s", "h"], g.db["h", "o"]
+(mpq(39,2), mpq(13,1))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from ermbit.errors import InputError, InputTypeError
+from ermbit.exact import fmt, lcm, parse
+from ermbit.network.activations import Activation, Identity
+from ermbit.network.codec import NetworkBuilder, coerce_edges, coerce_nodes, node_id
+from ermbit.network.engine.backward import backward_many
+from ermbit.network.engine.bits import lg
+from ermbit.network.engine.dynamic import DynPlan
+from ermbit.network.engine.passes import (
+    DEFAULT_BUDGET_BITS,
+    Grad,
+    NodeSizes,
+    Pass,
+    forward_many,
+)
+from ermbit.network.engine.plan import Plan, Structure
+
+__all__ = ["DEFAULT_BUDGET_BITS", "Edge", "Grad", "Network", "NetworkBuilder", "NodeSizes", "Pass"]
+
+EdgeKey = tuple[str, str]
+Theta = Mapping[EdgeKey, tuple[object, object]]
+_Params = tuple[list[Any], list[Any]]
+_MAX_PLANS = 32
+
+
+@dataclass(frozen=True)
+class Edge:
+    """An edge ``src -> dst`` with weight ``w`` and bias ``b`` (rationals: ints, strings
+    ``"p/q"``, ``mpq``; floats are refused); ``frozen`` marks a constant edge."""
+
+    src: str
+    dst: str
+    w: Any
+    b: Any
+    frozen: bool = False
+
+    def __post_init__(self) -> None:
+        node_id(self.src, "edge src")
+        node_id(self.dst, "edge dst")
+        label = f"edge {self.src}->{self.dst}"
+        object.__setattr__(self, "w", parse(self.w, name=f"{label}: w"))
+        object.__setattr__(self, "b", parse(self.b, name=f"{label}: b"))
+        if not isinstance(self.frozen, bool):
+            raise InputTypeError(f"{label}: frozen must be a bool, got {self.frozen!r}")
+
+    @property
+    def key(self) -> EdgeKey:
+        """``(src, dst)``."""
+        return (self.src, self.dst)
+
+
+def _edge_index(edges: tuple[Edge, ...], index: dict[str, int]) -> dict[EdgeKey, int]:
+    seen: dict[EdgeKey, int] = {}
+    for k, e in enumerate(edges):
+        for end in (e.src, e.dst):
+            if end not in index:
+                raise InputError(f"edges[{k}]: unknown node {end!r} in edge {e.src}->{e.dst}")
+        if e.src == e.dst:
+            raise InputError(f"edges[{k}]: self loop {e.src}->{e.dst}")
+        if e.key in seen:
+            raise InputError(
+                f"edges[{k}]: parallel edge {e.src}->{e.dst} (also edges[{seen[e.key]}]); "
+                "merge them into one edge with w = w1 + w2 and b = b1 + b2 "
+                "(NetworkBuilder.add_edge(..., merge=True) does this)"
+            )
+        seen[e.key] = k
+    return seen
+
+
+def _check_graph(st: Structure, edges: tuple[Edge, ...]) -> None:
+    if len(st.order) < len(st.ids):
+        cycle = nx.find_cycle(nx.DiGraph([e.key for e in edges]))
+        path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
+        raise InputError(f"edges: the network has a cycle {path}")
+    for v, act in enumerate(st.acts):
+        if st.is_source[v] and not isinstance(act, Identity):
+            raise InputError(
+                f"nodes[{v}]: node {st.ids[v]!r} has no incoming edge, so it is a source "
+                f"with f = x (SPEC §3.3); its activation must be 'id', got {act}"
+            )
+
+
+@dataclass(frozen=True)
+class Network:
+    """A network of SPEC §3.3 with its parameters θ.
+
+    Parameters
+    ----------
+    nodes : sequence of (id, activation)
+        Node ids (non-empty strings, unique) in a fixed order, with an
+        :class:`~ermbit.network.activations.Activation` or anything
+        :func:`~ermbit.network.activations.parse_activation` accepts (``"id"``, ``"relu"``,
+        ``"z**2"``...).  A mapping ``id -> activation`` is accepted too.
+    edges : sequence of Edge
+        Or tuples ``(src, dst, w, b[, frozen])``.
+    outputs : sequence of str
+        The output nodes, in order.
+
+    Raises
+    ------
+    InputError
+        Duplicate node ids, an edge to an unknown node, a self loop, parallel edges (merge
+        them: ``w = w1 + w2``, ``b = b1 + b2``), a cycle (named), a source whose activation
+        is not the identity, unknown or repeated outputs; the message names the field.
+    InputTypeError
+        A float weight or bias, a non-string id...
+    """
+
+    nodes: tuple[tuple[str, Activation], ...]
+    edges: tuple[Edge, ...]
+    outputs: tuple[str, ...]
+    _cache: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        nodes = coerce_nodes(self.nodes)
+        edges = coerce_edges(self.edges)
+        if isinstance(self.outputs, str) or not isinstance(self.outputs, Iterable):
+            raise InputTypeError(f"outputs: expected a sequence of node ids, got {self.outputs!r}")
+        outputs = tuple(node_id(o, f"outputs[{k}]") for k, o in enumerate(self.outputs))
+        object.__setattr__(self, "nodes", nodes)
+        object.__setattr__(self, "edges", edges)
+        object.__setattr__(self, "outputs", outputs)
+        index: dict[str, int] = {}
+        for k, (node, _) in enumerate(nodes):
+            if node in index:
+                raise InputError(
+                    f"nodes[{k}]: duplicate node id {node!r} (also nodes[{index[node]}])"
+                )
+            index[node] = k
+        seen = _edge_index(edges, index)
+        ends = [(index[e.src], index[e.dst]) for e in edges]
+        st = Structure([n for n, _ in nodes], [a for _, a in nodes], ends)
+        _check_graph(st, edges)
+        for k, o in enumerate(outputs):
+            if o not in index:
+                raise InputError(f"outputs[{k}]: unknown node {o!r}")
+        if len(set(outputs)) < len(outputs):
+            twice = next(o for k, o in enumerate(outputs) if o in outputs[:k])
+            raise InputError(f"outputs: node {twice!r} is listed twice")
+        self._cache.update(structure=st, index=index, edge_index=seen)
+
+    @classmethod
+    def from_specs(
+        cls,
+        nodes: Iterable[tuple[str, object]] | Mapping[str, object],
+        edges: Iterable[Edge | tuple[Any, ...]],
+        outputs: Iterable[str],
+    ) -> Network:
+        """The same as ``Network(...)`` with the loose input types spelled out for type
+        checkers: activations as names, expressions or JSON, edges as tuples.
+
+        >>> Network.from_specs({"a": "id", "b": "z**2"}, [("a", "b", 1, "1/2")], ["b"]).edges[0].b
+        mpq(1,2)
+        """
+        items: Any = tuple(nodes.items() if isinstance(nodes, Mapping) else nodes)
+        loose: Any = tuple(edges)
+        return cls(items, loose, tuple(outputs))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # the cache holds compiled closures; rebuild (and revalidate) on unpickling
+        return (Network, (self.nodes, self.edges, self.outputs))
+
+    # ------------------------------------------------------------------ accessors
+
+    @property
+    def _structure(self) -> Structure:
+        return self._cache["structure"]
+
+    @property
+    def num_nodes(self) -> int:
+        """|V|."""
+        return len(self.nodes)
+
+    @property
+    def num_edges(self) -> int:
+        """|E|."""
+        return len(self.edges)
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """Node ids in the given order."""
+        return self._structure.ids
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Nodes without incoming edge, in node order (their value is their input)."""
+        st = self._structure
+        return tuple(i for i, src in zip(st.ids, st.is_source, strict=True) if src)
+
+    def index(self, node: str) -> int:
+        """Position of ``node`` in ``nodes``; InputError naming it if unknown."""
+        try:
+            return self._cache["index"][node]
+        except (KeyError, TypeError):
+            raise InputError(f"node: unknown node {node!r}") from None
+
+    def activation(self, node: str) -> Activation:
+        """σ^v of a node."""
+        return self.nodes[self.index(node)][1]
+
+    def edge(self, src: str, dst: str) -> Edge:
+        """The edge ``src -> dst``; InputError if there is none."""
+        k = self._cache["edge_index"].get((src, dst))
+        if k is None:
+            raise InputError(f"edge: no edge {src}->{dst}")
+        return self.edges[k]
+
+    def in_edges(self, node: str) -> tuple[Edge, ...]:
+        """Edges into ``node``, in edge order."""
+        return tuple(self.edges[e] for e in self._structure.ins[self.index(node)])
+
+    def out_edges(self, node: str) -> tuple[Edge, ...]:
+        """Edges out of ``node``, in edge order."""
+        return tuple(self.edges[e] for e in self._structure.outs[self.index(node)])
+
+    def free_edges(self) -> tuple[EdgeKey, ...]:
+        """Keys of the trainable edges."""
+        return tuple(e.key for e in self.edges if not e.frozen)
+
+    def frozen_edges(self) -> tuple[EdgeKey, ...]:
+        """Keys of the frozen edges."""
+        return tuple(e.key for e in self.edges if e.frozen)
+
+    def topological_order(self) -> tuple[str, ...]:
+        """The evaluation order used by the passes."""
+        st = self._structure
+        return tuple(st.ids[v] for v in st.order)
+
+    def graph(self) -> Any:
+        """A frozen :class:`networkx.DiGraph`: node attribute ``activation``, edge
+        attributes ``w``, ``b``, ``frozen`` (built once, cached)."""
+        g = self._cache.get("graph")
+        if g is None:
+            g = nx.DiGraph()
+            for node, act in self.nodes:
+                g.add_node(node, activation=act)
+            for e in self.edges:
+                g.add_edge(e.src, e.dst, w=e.w, b=e.b, frozen=e.frozen)
+            g = self._cache["graph"] = nx.freeze(g)
+        return g
+
+    # ------------------------------------------------------------------ parameters
+
+    def theta(self) -> dict[EdgeKey, tuple[Any, Any]]:
+        """θ as ``{(src, dst): (w, b)}`` over all edges (frozen ones included)."""
+        return {e.key: (e.w, e.b) for e in self.edges}
+
+    def _params(
+        self, theta: Theta | None, allow_frozen: bool = False
+    ) -> tuple[list[Any], list[Any]]:
+        ws = [e.w for e in self.edges]
+        bs = [e.b for e in self.edges]
+        if theta is None:
+            return ws, bs
+        if not isinstance(theta, Mapping):
+            raise InputTypeError(f"theta: expected a mapping (src, dst) -> (w, b), got {theta!r}")
+        where = self._cache["edge_index"]
+        for key, pair in theta.items():
+            k = where.get(key) if isinstance(key, tuple) else None
+            if k is None:
+                raise InputError(f"theta: unknown edge {key!r}; keys are (src, dst) pairs")
+            if not isinstance(pair, tuple | list) or len(pair) != 2:
+                raise InputError(f"theta[{key!r}]: expected a pair (w, b), got {pair!r}")
+            label = f"theta[{key[0]}->{key[1]}]"
+            w, b = parse(pair[0], name=f"{label}.w"), parse(pair[1], name=f"{label}.b")
+            e = self.edges[k]
+            if e.frozen and not allow_frozen and (w, b) != (e.w, e.b):
+                raise InputError(
+                    f"{label}: edge is frozen at (w, b) = ({fmt(e.w)}, {fmt(e.b)}), got "
+                    f"({fmt(w)}, {fmt(b)}); pass allow_frozen=True or use unfrozen()"
+                )
+            ws[k], bs[k] = w, b
+        return ws, bs
+
+    def with_theta(self, theta: Theta, *, allow_frozen: bool = False) -> Network:
+        """A copy with the parameters in ``theta`` replaced (others unchanged).
+
+        Raises
+        ------
+        InputError
+            For an unknown edge, a malformed pair, or a new value on a frozen edge
+            (unless ``allow_frozen``).
+        """
+        ws, bs = self._params(theta, allow_frozen)
+        edges = tuple(
+            e if (e.w, e.b) == (w, b) else Edge(e.src, e.dst, w, b, e.frozen)
+            for e, w, b in zip(self.edges, ws, bs, strict=True)
+        )
+        return self._replace(edges)
+
+    def unfrozen(self) -> Network:
+        """A copy with every edge trainable (the paper's all-trainable view)."""
+        return self._replace(
+            tuple(Edge(e.src, e.dst, e.w, e.b) if e.frozen else e for e in self.edges)
+        )
+
+    def _replace(self, edges: tuple[Edge, ...]) -> Network:
+        # same graph: skip validation and share the compiled structure
+        new = object.__new__(Network)
+        for name, val in (("nodes", self.nodes), ("edges", edges), ("outputs", self.outputs)):
+            object.__setattr__(new, name, val)
+        keep = ("structure", "index", "edge_index")
+        object.__setattr__(new, "_cache", {k: self._cache[k] for k in keep})
+        return new
+
+    # ------------------------------------------------------------------ passes
+
+    def _inputs(self, x: Mapping[str, object] | None, what: str) -> dict[int, Any]:
+        if x is None:
+            return {}
+        if not isinstance(x, Mapping):
+            raise InputTypeError(f"{what}: expected a mapping node -> rational, got {x!r}")
+        out = {}
+        index = self._cache["index"]
+        for node, value in x.items():
+            v = index.get(node) if isinstance(node, str) else None
+            if v is None:
+                raise InputError(f"{what}: unknown node {node!r}")
+            q = parse(value, name=f"{what}[{node!r}]")
+            if q:
+                out[v] = q
+        return out
+
+    def _plan(self, samples: Sequence[dict[int, Any]], params: _Params | None) -> Plan:
+        xden: dict[int, Any] = {}
+        for x in samples:
+            for v, q in x.items():
+                if q.denominator != 1:
+                    xden[v] = lcm(xden.get(v, 1), q.denominator)
+        if params is not None:
+            return Plan(self._structure, *params, xden)
+        plans = self._cache.setdefault("plans", {})
+        key = tuple(sorted(xden.items()))
+        plan = plans.get(key)
+        if plan is None:
+            if len(plans) >= _MAX_PLANS:
+                plans.clear()
+            ws, bs = self._params(None)
+            plan = plans[key] = Plan(self._structure, ws, bs, xden)
+        return plan
+
+    def _dyn_plan(self, params: _Params | None) -> DynPlan:
+        if params is not None:
+            return DynPlan(self._structure, *params)
+        plan = self._cache.get("dynamic")
+        if plan is None:
+            plan = self._cache["dynamic"] = DynPlan(self._structure, *self._params(None))
+        return plan
+
+    @staticmethod
+    def _xmag(*samples: dict[int, Any]) -> tuple[tuple[int, Any], ...]:
+        """``(v, lg max_t |x_v|)`` over the inputs of all samples: one log per node."""
+        tops: dict[int, Any] = {}
+        for x in samples:
+            for v, q in x.items():
+                a = abs(q)
+                if a > tops.get(v, 0):
+                    tops[v] = a
+        return tuple(sorted((v, lg(a)) for v, a in tops.items()))
+
+    def forward(
+        self,
+        x: Mapping[str, object] | None = None,
+        theta: Theta | None = None,
+        *,
+        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    ) -> Pass:
+        """Exact forward pass: ``f^v(x)`` at every node (SPEC §3.3).
+
+        Parameters
+        ----------
+        x : mapping node -> rational, optional
+            Inputs, at any nodes (0 where absent).
+        theta : mapping (src, dst) -> (w, b), optional
+            Parameters to use instead of the network's (partial: others unchanged; a
+            frozen edge may only be given its own value, as in :meth:`with_theta`).  For
+            many passes at one θ, build ``with_theta(θ)`` once: compiled plans are cached
+            per network.
+        budget_bits : int or None
+            Size budget (bits) of every number of the pass; None disables the checks.
+            The pass runs at once if :meth:`predict_bits` fits it; otherwise each node
+            is bounded from the actual (reduced) sizes of its inputs before it is
+            computed, so cancellation that the static bound cannot see (the SLP
+            networks of SPEC §4.5) does not cause a refusal.
+
+        Raises
+        ------
+        BudgetExceeded
+            Before any arithmetic step whose result could exceed ``budget_bits``: at
+            once when some node certainly exceeds it (``predicted`` is then the static
+            bound), else at the first node whose bound does (the message names it).
+        InputError
+            Unknown node in ``x``, unknown edge or changed frozen edge in ``theta``.
+        InputTypeError
+            A float input or parameter.
+        """
+        return self._forward([self._inputs(x, "x")], theta, budget_bits)[0]
+
+    def forward_batch(
+        self,
+        xs: Sequence[Mapping[str, object]],
+        theta: Theta | None = None,
+        *,
+        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    ) -> list[Pass]:
+        """:meth:`forward` for many inputs sharing one compiled plan and one size check."""
+        samples = [self._inputs(x, f"xs[{t}]") for t, x in enumerate(xs)]
+        return self._forward(samples, theta, budget_bits)
+
+    def _forward(
+        self, samples: list[dict[int, Any]], theta: Theta | None, budget_bits: int | None
+    ) -> list[Pass]:
+        params = None if theta is None else self._params(theta)
+        xmag = self._xmag(*samples)
+        return forward_many(
+            self,
+            samples,
+            xmag,
+            budget_bits,
+            lambda: self._plan(samples, params),
+            lambda: self._dyn_plan(params),
+        )
+
+    def predict_bits(
+        self, x: Mapping[str, object] | None = None, theta: Theta | None = None
+    ) -> int:
+        """Upper bound on the size (SPEC §2) of every pre-activation and value of
+        ``forward(x, theta)``, computed from bit lengths only (no pass is run).
+
+        Magnitudes: ``|Σ t_i| <= k·max|t_i|``, ``|w f| = |w||f|``, ``|σ(z)| <= Σ|r_k||z|^k``
+        for polynomials (so σ = z² doubles the bits per layer); denominators: exact
+        exponent vectors of the static common denominators (see :mod:`ermbit.network.engine.plan`).
+        The bound ignores cancellation: with rational weights into a polynomial σ of
+        degree μ >= 2 its denominators grow like ``D**(μ**depth)`` even when every value
+        is an integer (SPEC §4.5 networks), so it can be far above the true sizes;
+        :meth:`forward` then checks node by node instead of refusing.
+        """
+        sample = self._inputs(x, "x")
+        params = None if theta is None else self._params(theta)
+        return self._plan([sample], params).forward_bound(self._xmag(sample))
+
+    def backward(
+        self,
+        pass_: Pass,
+        seed: Mapping[str, object],
+        *,
+        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    ) -> Grad:
+        """Exact reverse mode of ``L = Σ_v seed_v·f^v`` at the pass's θ and input.
+
+        ``seed`` gives ``∂L/∂f^v`` (usually at output nodes, from the loss); the result
+        holds ``∂L/∂w_uv = δ_v f^u``, ``∂L/∂b_uv = δ_v`` with ``δ_v = σ'(pre_v)·∂L/∂f^v``
+        (ReLU'(0) = 0; a piecewise-linear σ takes its left slope at a breakpoint).  The
+        θ is the one the pass was computed with.
+
+        Raises
+        ------
+        BudgetExceeded
+            Before computing a backward value whose size could exceed ``budget_bits``
+            (static bound first, then node by node, as in :meth:`forward`).
+        InputError
+            For a pass of another network, or an unknown node in ``seed``.
+        """
+        self._check_passes([pass_], "pass_")
+        return backward_many(self, [pass_], [self._inputs(seed, "seed")], budget_bits)
+
+    def backward_batch(
+        self,
+        passes: Sequence[Pass],
+        seeds: Sequence[Mapping[str, object]],
+        *,
+        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    ) -> Grad:
+        """Gradient of ``Σ_i Σ_v seeds[i][v]·f^v(x_i)``: :meth:`backward` summed over
+        samples (scale a seed by a sample's repeat count).  Passes from one
+        :meth:`forward_batch` share common denominators, so the sum needs no gcd."""
+        if len(passes) != len(seeds):
+            raise InputError(
+                f"seeds: expected {len(passes)} seeds (one per pass), got {len(seeds)}"
+            )
+        self._check_passes(passes, "passes")
+        parsed = [self._inputs(s, f"seeds[{t}]") for t, s in enumerate(seeds)]
+        return backward_many(self, passes, parsed, budget_bits)
+
+    def _check_passes(self, passes: Sequence[Pass], what: str) -> None:
+        for t, p in enumerate(passes):
+            if not isinstance(p, Pass) or p.plan.st is not self._structure:
+                where = what if what == "pass_" else f"{what}[{t}]"
+                raise InputError(f"{where}: not a pass of this network")
+
+    # ------------------------------------------------------------------ JSON
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields of the SPEC §5 ``"network"`` kind (without ``format``/``kind``)."""
+        edges = []
+        for e in self.edges:
+            item: dict[str, Any] = {"from": e.src, "to": e.dst, "w": fmt(e.w), "b": fmt(e.b)}
+            if e.frozen:
+                item["frozen"] = True
+            edges.append(item)
+        return {
+            "nodes": [{"id": n, "activation": a.to_json()} for n, a in self.nodes],
+            "edges": edges,
+            "outputs": list(self.outputs),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Any, where: str = "") -> Network:
+        """Decode the fields of a ``"network"`` document; FormatError names the field."""
+        from ermbit.network.codec import decode_network
+
+        return decode_network(obj, where)

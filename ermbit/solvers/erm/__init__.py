@@ -1,0 +1,3 @@
+"""Exact ERM_bit solvers: the dispatcher (:mod:`.dispatch`), pattern search for
+piecewise-linear networks (:mod:`.pattern`), pinned instances (:mod:`.pinned`) and
+their presolve (:mod:`.presolve`)."""
