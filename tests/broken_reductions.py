@@ -95,7 +95,7 @@ class BoxedForgetfulSatToNae(Reduction):
 
     def claim(self, src: BoxedCnf) -> Claim:
         inner = ForgetfulSatToNae().claim(src.cnf_inside)
-        return dataclasses.replace(inner, source=lambda s: inner.source(s.cnf_inside))
+        return dataclasses.replace(inner, source=lambda s, o: inner.source(s.cnf_inside, o))
 
 
 def _value(src: SLP) -> Any:
@@ -120,8 +120,8 @@ class TruncatingSlpCopy(Reduction):
         return Claim(
             statement="value(copy) = value(P)",
             relation="equal",
-            source=_value,
-            target=_target_value,
+            source=lambda s, o: _value(s),
+            target=lambda s, t, o: _target_value(s, t),
             source_oracle="exact SLP evaluation",
             target_oracle="exact SLP evaluation",
         )
@@ -159,8 +159,8 @@ class PermanentIsZero(Reduction):
         return Claim(
             statement="per(A) = 0",
             relation="equal",
-            source=_permanent,
-            target=_zero,
+            source=lambda s, o: _permanent(s),
+            target=lambda s, t, o: _zero(s, t),
             source_oracle="permutation sum",
             target_oracle="the constant 0",
         )

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ermbit import exact
+from ermbit.checking.oracles import SolverOracles
 from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
 from ermbit.errors import BudgetExceeded, InputError
@@ -143,10 +144,10 @@ def test_lift_and_back() -> None:
     red = BitslpToErm()
     q = BitQuery(SLP(1, [("+", 0, 0), ("*", 1, 1)]), 2)  # 4
     t = red.forward(q)
-    assert list(red.source_solutions(q)) == [True]
+    assert list(red.source_solutions(q, SolverOracles())) == [True]
     wit = red.lift(q, t, True)
     assert red.is_target_solution(t, wit) and red.back(q, t, wit) is True
-    assert list(red.source_solutions(BitQuery(q.slp, 1))) == []
+    assert list(red.source_solutions(BitQuery(q.slp, 1), SolverOracles())) == []
 
 
 # ---------------------------------------------------------------- #SAT via ERM

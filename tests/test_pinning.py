@@ -125,9 +125,9 @@ def test_theta_star_meets_templates_of_slp_networks(slp: Any, sigma: str) -> Non
     pf = pin(slp_network(slp, sigma).network, ())
     net = pf.network
     theta = net.theta()
-    from ermbit.network.engine.lowest import loss_lowest
+    from ermbit.network.erm import loss_in_lowest_terms
 
-    assert loss_lowest(net, theta, pf.samples)[0] == 0
+    assert loss_in_lowest_terms(net, theta, pf.samples)[0] == 0
     pre = presolve(ERMInstance(net, pf.samples, 0, BIG))
     assert pre.determined and not pre.partial
     assert dict(pre.weights) == {

@@ -24,8 +24,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ermbit.checking.oracles import SolverOracles
 from ermbit.errors import BudgetExceeded, VerificationFailed
-from ermbit.reductions.base import Reduction, relation_holds
+from ermbit.reductions.base import Oracles, Reduction, relation_holds
 
 __all__ = ["Check", "VerificationReport", "input_hash", "size_summary", "verify"]
 
@@ -144,12 +145,12 @@ def _timed(name: str, oracles: tuple[str, ...], fn: Callable[[], tuple[bool, str
     return Check(name, status, detail, oracles, time.perf_counter() - start)
 
 
-def _claim_check(red: Reduction, src: Any, target: Any) -> Check:
+def _claim_check(red: Reduction, src: Any, target: Any, oracles: Oracles) -> Check:
     claim = red.claim(src)
 
     def run() -> tuple[bool, str]:
-        s = claim.source(src)
-        t = claim.target(src, target)
+        s = claim.source(src, oracles)
+        t = claim.target(src, target, oracles)
         ok = relation_holds(claim.relation, s, t, claim.factor)
         rel = {"equal": "=", "iff": "⇔", "times": f"= {claim.factor} ×"}[claim.relation]
         verdict = "holds" if ok else "FAILS"
@@ -187,9 +188,11 @@ def _witness_checks(
     return checks
 
 
-def _solved_back_checks(red: Reduction, src: Any, target: Any, limit: int) -> list[Check]:
+def _solved_back_checks(
+    red: Reduction, src: Any, target: Any, limit: int, oracles: Oracles
+) -> list[Check]:
     checks: list[Check] = []
-    for i, t_sol in enumerate(red.target_solutions(src, target)):
+    for i, t_sol in enumerate(red.target_solutions(src, target, oracles)):
         if i >= limit:
             break
         run = functools.partial(_back_once, red, src, target, t_sol)
@@ -197,7 +200,9 @@ def _solved_back_checks(red: Reduction, src: Any, target: Any, limit: int) -> li
     return checks
 
 
-def verify(red: Reduction, src: Any, *, max_witnesses: int = 4) -> VerificationReport:
+def verify(
+    red: Reduction, src: Any, *, max_witnesses: int = 4, oracles: Oracles | None = None
+) -> VerificationReport:
     """Check ``red``'s claim and witness maps on ``src``; never raises on a failed check.
 
     Parameters
@@ -208,12 +213,15 @@ def verify(red: Reduction, src: Any, *, max_witnesses: int = 4) -> VerificationR
         A source instance.
     max_witnesses : int
         How many source solutions to lift and map back (and target solutions to map back).
+    oracles : Oracles, optional
+        The independent solvers the claims consult (default :class:`SolverOracles`).
 
     Returns
     -------
     VerificationReport
         ``report.passed`` is False when any check failed; ``raise_if_failed`` raises.
     """
+    oracles = SolverOracles() if oracles is None else oracles
     start = time.perf_counter()
     checks: list[Check] = []
     built: list[Any] = []
@@ -225,11 +233,11 @@ def verify(red: Reduction, src: Any, *, max_witnesses: int = 4) -> VerificationR
     checks.append(_timed("forward", ("construction",), build))
     target = built[0] if built else None
     if target is not None:
-        checks.append(_claim_check(red, src, target))
+        checks.append(_claim_check(red, src, target, oracles))
         if red.has_witness_maps:
-            sols = red.source_solutions(src)
+            sols = red.source_solutions(src, oracles)
             checks.extend(_witness_checks(red, src, target, sols, max_witnesses))
-            checks.extend(_solved_back_checks(red, src, target, max_witnesses))
+            checks.extend(_solved_back_checks(red, src, target, max_witnesses, oracles))
     return VerificationReport(
         reduction=red.name or type(red).__name__,
         input_hash=input_hash(src),

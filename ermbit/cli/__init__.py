@@ -62,9 +62,9 @@ def main(
     except SystemExit as exc:  # argparse reports usage errors by exiting with 2
         return int(exc.code) if isinstance(exc.code, int) else EXIT_INPUT
     if args.version:
-        from ermbit import __version__
+        from importlib.metadata import version
 
-        out.write(f"ermbit {__version__}\n")
+        out.write(f"ermbit {version('ermbit')}\n")
         return EXIT_OK
     if args.command is None:
         parser.print_help(out)

@@ -13,12 +13,15 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
 from ermbit.instances._rng import below, check_int, make_rng
+from ermbit.problems.queries import BitQuery
 from ermbit.slp import OPS, SLP, Gate
 
-__all__ = ["random_slp"]
+__all__ = ["random_bitquery", "random_slp"]
 
 
 def _check_ops(ops: object) -> tuple[str, ...]:
@@ -78,3 +81,14 @@ def random_slp(gates: int, *, seed: int, a0: int | str = 1, ops: str = "+-*") ->
         j, k = (i - 1, other) if rng.getrandbits(1) else (other, i - 1)
         drawn.append(Gate(op, j, k))
     return SLP(start, tuple(drawn))
+
+
+def random_bitquery(rng: Any, size: int) -> BitQuery:
+    """A random BitSLP query for sweeps: ``size`` gates, ``a_0 = 1``, ``j ∈ [−1, 2^min(size, 5)]``.
+
+    Only the random generator ``rng`` is used; the SLP comes from
+    :func:`random_slp`.
+    """
+    gates = max(1, int(size))
+    j = rng.randint(-1, 1 << min(gates, 5))
+    return BitQuery(random_slp(gates, seed=rng.getrandbits(32)), j)

@@ -38,9 +38,11 @@ from ermbit.network.engine.bits import LogBound, lg, lg_low, lg_mul, lg_sum
 __all__ = [
     "Activation",
     "Identity",
+    "LogBound",
     "PiecewiseLinear",
     "Polynomial",
     "ReLU",
+    "lg",
     "parse_activation",
 ]
 

@@ -32,6 +32,7 @@ from typing import Any
 
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
+from ermbit.network.engine.lowest import loss_lowest
 from ermbit.network.model import Network
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "Loss",
     "Sample",
     "Witness",
+    "loss_in_lowest_terms",
 ]
 
 LOSS_KINDS = ("squared", "half_squared", "hinge", "exact", "bit")
@@ -343,3 +345,20 @@ class BackpropInstance:
 def samples_of(items: Iterable[Sample]) -> tuple[Sample, ...]:
     """A tuple of samples (helper for builders)."""
     return tuple(items)
+
+
+def loss_in_lowest_terms(
+    network: Network, theta: Theta, samples: Sequence[Sample], budget_bits: int | None = None
+) -> tuple[Any, int]:
+    """``(Σ_i repeat_i·𝓛_i(θ), largest value size)``, every value in lowest terms.
+
+    ``theta`` overrides the network's parameters.  Equal to :meth:`ERMInstance.loss` on the
+    same samples; faster when consecutive samples differ in few inputs, because only the
+    nodes a changed input reaches are evaluated again.
+
+    Raises
+    ------
+    BudgetExceeded
+        When a value is predicted to need more than ``budget_bits`` bits.
+    """
+    return loss_lowest(network, theta, samples, budget_bits)

@@ -18,7 +18,7 @@ from ermbit.errors import InputTypeError
 from ermbit.exact import parse_int
 from ermbit.slp import DEFAULT_BUDGET_BITS, SLP, bit
 
-__all__ = ["BitQuery", "random_bitquery"]
+__all__ = ["BitQuery"]
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,3 @@ class BitQuery:
 
     def file_meta(self) -> dict[str, Any]:
         return {"bit": self.j}
-
-
-def random_bitquery(rng: Any, size: int) -> BitQuery:
-    """A random BitSLP query for sweeps: ``size`` gates, ``a_0 = 1``, ``j ∈ [−1, 2^min(size, 5)]``.
-
-    Only the random generator ``rng`` is used; the SLP comes from
-    :func:`ermbit.instances.slp_families.random_slp`.
-    """
-    from ermbit.instances.slp_families import random_slp
-
-    gates = max(1, int(size))
-    j = rng.randint(-1, 1 << min(gates, 5))
-    return BitQuery(random_slp(gates, seed=rng.getrandbits(32)), j)

@@ -186,15 +186,15 @@ class SlpToBackpropBit(Reduction):
         return Claim(
             statement="bit_j(n_P) = bit_(j+offset) of ∂L/∂w_e*(θ⁰)",
             relation="equal",
-            source=lambda q: q.answer(),
-            target=lambda q, t: t.instance.answer(),
+            source=lambda q, o: q.answer(),
+            target=lambda q, t, o: t.instance.answer(),
             source_oracle="ermbit.slp.bit",
             target_oracle="exact reverse mode (BackpropInstance.answer)",
         )
 
     def sample_source(self, rng: Any, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
-        from ermbit.problems.queries import random_bitquery
+        from ermbit.instances.slp_families import random_bitquery
 
         return random_bitquery(rng, size)
 
@@ -236,8 +236,8 @@ class PosSlpToBackpropSign(Reduction):
         return Claim(
             statement="n_P > 0 ⇔ ∂L/∂w_e* ≥ threshold, n_P ≤ 0 ⇔ ∂L/∂w_e* ≤ −threshold",
             relation="equal",
-            source=_posslp_side,
-            target=_threshold_side,
+            source=lambda s, o: _posslp_side(s),
+            target=lambda s, t, o: _threshold_side(s, t),
             source_oracle="ermbit.slp.sign",
             target_oracle="exact reverse mode (BackpropInstance.gradient)",
         )

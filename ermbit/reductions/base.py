@@ -22,11 +22,12 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
+from ermbit.cnf import CNF
 from ermbit.errors import InputError
 
-__all__ = ["RELATIONS", "Claim", "Reduction", "relation_holds"]
+__all__ = ["RELATIONS", "Claim", "ErmAnswer", "Oracles", "Reduction", "relation_holds"]
 
 #: Relations a claim may state between the source and the target quantity.
 RELATIONS = ("equal", "iff", "times")
@@ -50,6 +51,49 @@ def relation_holds(relation: str, source: Any, target: Any, factor: int = 1) -> 
     raise InputError(f"relation: unknown relation {relation!r}; expected one of {RELATIONS}")
 
 
+class ErmAnswer(Protocol):
+    """What an exact ERM_bit solver answers: the decision (None if undecided), a witness
+    for YES and the least loss it found (None if it has none)."""
+
+    @property
+    def decision(self) -> bool | None: ...
+
+    @property
+    def witness(self) -> Any: ...
+
+    @property
+    def loss(self) -> Any: ...
+
+    @property
+    def explanation(self) -> str: ...
+
+
+class Oracles(Protocol):
+    """The independent solvers a claim may consult.
+
+    Reductions never import solvers (data flows one way: problems → reductions → solvers);
+    the checking side supplies these, usually :class:`ermbit.checking.oracles.SolverOracles`.
+    Each must share no code with the constructions it checks.
+    """
+
+    def count(self, cnf: CNF) -> int:
+        """#SAT(cnf), by an exact model counter."""
+        ...
+
+    def is_sat(self, cnf: CNF) -> bool:
+        """Whether ``cnf`` is satisfiable, by a SAT solver."""
+        ...
+
+    def sat_model(self, cnf: CNF) -> tuple[int, ...] | None:
+        """A checked model of ``cnf`` (DIMACS literals), or None if unsatisfiable."""
+        ...
+
+    def decide_erm(self, instance: Any, method: str) -> ErmAnswer:
+        """An exact ERM_bit answer from the instance alone; ``method`` names the solver
+        (``"pattern"``, ``"pinned"``, ``"general"`` or ``"auto"``)."""
+        ...
+
+
 @dataclass(frozen=True)
 class Claim:
     """A checkable statement relating a source instance to its image.
@@ -61,9 +105,10 @@ class Claim:
     relation : str
         One of :data:`RELATIONS`.
     source : callable
-        ``source(src) -> quantity``, computed by an independent oracle on the source.
+        ``source(src, oracles) -> quantity``, computed by an independent oracle on the
+        source (``oracles`` is an :class:`Oracles`).
     target : callable
-        ``target(src, target) -> quantity``, computed on the target instance.
+        ``target(src, target, oracles) -> quantity``, computed on the target instance.
     source_oracle, target_oracle : str
         Names of the methods used, recorded in verification reports.
     factor : int
@@ -72,8 +117,8 @@ class Claim:
 
     statement: str
     relation: str
-    source: Callable[[Any], Any]
-    target: Callable[[Any, Any], Any]
+    source: Callable[[Any, Oracles], Any]
+    target: Callable[[Any, Any, Oracles], Any]
     source_oracle: str
     target_oracle: str
     factor: int = 1
@@ -120,7 +165,7 @@ class Reduction:
         raise NotImplementedError
 
     # Witness checking hooks; a reduction whose solutions are not meaningful leaves them.
-    def source_solutions(self, src: Any) -> Iterable[Any]:
+    def source_solutions(self, src: Any, oracles: Oracles) -> Iterable[Any]:
         """Some solutions of the source (all of them for small inputs); empty by default."""
         return ()
 
@@ -132,7 +177,7 @@ class Reduction:
         """Whether ``solution`` solves ``target`` (raises on a malformed one)."""
         raise NotImplementedError
 
-    def target_solutions(self, src: Any, target: Any) -> Iterator[Any]:
+    def target_solutions(self, src: Any, target: Any, oracles: Oracles) -> Iterator[Any]:
         """Solutions of the target found *by solving it* (not by lifting); empty by default."""
         return iter(())
 

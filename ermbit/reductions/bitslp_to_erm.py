@@ -43,7 +43,7 @@ from ermbit.errors import InputError, InputTypeError
 from ermbit.network.activations import Polynomial
 from ermbit.network.erm import ERMInstance, Loss, Sample, Witness
 from ermbit.problems.queries import BitQuery
-from ermbit.reductions.base import Claim
+from ermbit.reductions.base import Claim, Oracles
 from ermbit.reductions.pinning import ExactErmTarget, PinnedForm, pin, pinning_slack
 from ermbit.reductions.slp_to_network import SlpNetwork, require_polynomial, slp_network
 from ermbit.slp import SLP
@@ -110,7 +110,7 @@ class _SlpToErm(ExactErmTarget):
     def _yes(self, src: Any) -> bool:
         raise NotImplementedError
 
-    def source_solutions(self, src: Any) -> Iterator[bool]:
+    def source_solutions(self, src: Any, oracles: Oracles) -> Iterator[bool]:
         """The YES certificate ``True`` when the source answer is YES (checked by evaluation)."""
         if self._yes(src):
             yield True
@@ -148,15 +148,15 @@ class BitslpToErm(_SlpToErm):
         return Claim(
             statement="OPT = 0 (YES) iff bit_j(n_P) = 1; otherwise every θ has L ≥ b",
             relation="iff",
-            source=lambda q: q.answer() == 1,
-            target=_decide,
+            source=lambda q, o: q.answer() == 1,
+            target=lambda s, t, o: o.decide_erm(t, "pinned").decision,
             source_oracle="ermbit.slp.bit",
-            target_oracle="ermbit.solvers.erm.pinned (from the instance alone)",
+            target_oracle="exact pinned-instance solver (from the instance alone)",
         )
 
     def sample_source(self, rng: Any, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
-        from ermbit.problems.queries import random_bitquery
+        from ermbit.instances.slp_families import random_bitquery
 
         return random_bitquery(rng, size)
 
@@ -190,14 +190,8 @@ class PosSlpToErm(_SlpToErm):
         return Claim(
             statement="OPT = 0 (YES) iff n_P > 0; otherwise every θ has L ≥ b + 1",
             relation="iff",
-            source=posslp,
-            target=_decide,
+            source=lambda s, o: posslp(s),
+            target=lambda s, t, o: o.decide_erm(t, "pinned").decision,
             source_oracle="ermbit.slp.sign",
-            target_oracle="ermbit.solvers.erm.pinned (from the instance alone)",
+            target_oracle="exact pinned-instance solver (from the instance alone)",
         )
-
-
-def _decide(src: Any, target: ERMInstance) -> bool:
-    from ermbit.solvers.erm.pinned import solve_erm
-
-    return solve_erm(target).decision

@@ -121,8 +121,8 @@ class SlpToBnslp(Reduction):
         return Claim(
             statement="every value of Q lies in [−1, 1] and 2^(m·2^n)·value(Q) = n_P",
             relation="equal",
-            source=_source_value,
-            target=_rescaled_target,
+            source=lambda s, o: _source_value(s),
+            target=lambda s, t, o: _rescaled_target(s, t),
             source_oracle="exact SLP evaluation of P",
             target_oracle="exact SLP evaluation of Q",
         )

@@ -22,7 +22,7 @@ from typing import ClassVar
 from ermbit.errors import InputError, InputTypeError
 from ermbit.problems.nae import Assignment, NAEFormula, assignments, nae_satisfied
 from ermbit.problems.splitting import SetSplitting, Split, is_split, literal_element
-from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.base import Claim, Oracles, Reduction
 
 __all__ = ["NaeToSplitting"]
 
@@ -73,13 +73,13 @@ class NaeToSplitting(Reduction):
         return Claim(
             statement="#ordered splits = #NAE(φ')",
             relation="equal",
-            source=_count_nae,
-            target=_count_splits,
+            source=lambda s, o: _count_nae(s),
+            target=lambda s, t, o: _count_splits(s, t),
             source_oracle="NAE enumeration",
             target_oracle="split enumeration",
         )
 
-    def source_solutions(self, src: NAEFormula) -> Iterator[Assignment]:
+    def source_solutions(self, src: NAEFormula, oracles: Oracles) -> Iterator[Assignment]:
         return (a for a in assignments(src.cnf.num_vars) if nae_satisfied(src, a))
 
     def is_source_solution(self, src: NAEFormula, solution: Assignment) -> bool:
@@ -88,5 +88,7 @@ class NaeToSplitting(Reduction):
     def is_target_solution(self, target: SetSplitting, solution: Split) -> bool:
         return is_split(target, solution)
 
-    def target_solutions(self, src: NAEFormula, target: SetSplitting) -> Iterator[Split]:
+    def target_solutions(
+        self, src: NAEFormula, target: SetSplitting, oracles: Oracles
+    ) -> Iterator[Split]:
         return _splits(target)

@@ -71,8 +71,8 @@ class PermToSlp(Reduction):
         return Claim(
             statement="per(A) = ⌊N_A / 2^(K·e*)⌋ mod 2^K",
             relation="equal",
-            source=_permanent_oracle,
-            target=block_of_value,
+            source=lambda s, o: _permanent_oracle(s),
+            target=lambda s, t, o: block_of_value(s, t),
             source_oracle="Ryser's formula",
             target_oracle="exact SLP evaluation",
         )

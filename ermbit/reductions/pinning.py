@@ -62,7 +62,7 @@ from ermbit.network.activations import Activation, Identity
 from ermbit.network.erm import ERMInstance, Loss, Sample, Witness
 from ermbit.network.model import Edge, Network
 from ermbit.network.symmetry import lift_point, solve_edge, template_points
-from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.base import Claim, Oracles, Reduction
 
 __all__ = [
     "ExactErmTarget",
@@ -339,14 +339,12 @@ class ExactErmTarget(Reduction):
     solver, which reads the instance alone."""
 
     def is_target_solution(self, target: ERMInstance, solution: Any) -> bool:
-        from ermbit.solvers.erm.pinned import accepts_exact
+        return target.accepts(solution)
 
-        return accepts_exact(target, solution)
-
-    def target_solutions(self, src: Any, target: ERMInstance) -> Iterator[Witness]:
-        from ermbit.solvers.erm.pinned import solve_erm
-
-        res = solve_erm(target)
+    def target_solutions(
+        self, src: Any, target: ERMInstance, oracles: Oracles
+    ) -> Iterator[Witness]:
+        res = oracles.decide_erm(target, "pinned")
         if res.decision and res.witness is not None:
             yield res.witness
 
@@ -376,10 +374,10 @@ class Pin(ExactErmTarget):
             statement="(decision, loss) of the frozen instance = those the exact solver finds "
             "for the pinned one",
             relation="equal",
-            source=_frozen_answer,
+            source=lambda s, o: _frozen_answer(s),
             target=_pinned_answer,
             source_oracle="ERMInstance.evaluate at the frozen θ*",
-            target_oracle="ermbit.solvers.erm.pinned (presolve + enumeration)",
+            target_oracle="exact pinned-instance solver (presolve + enumeration)",
         )
 
     def lift(self, src: ERMInstance, target: ERMInstance, solution: Any) -> Witness:
@@ -405,7 +403,7 @@ class Pin(ExactErmTarget):
                 out[key] = (w, b + moved if k == 0 else b)
         return Witness.of(out)
 
-    def source_solutions(self, src: ERMInstance) -> Iterator[Witness]:
+    def source_solutions(self, src: ERMInstance, oracles: Oracles) -> Iterator[Witness]:
         if not src.network.free_edges() and src.accepts({}):
             yield Witness.of({})
 
@@ -420,8 +418,8 @@ def _frozen_answer(src: ERMInstance) -> tuple[bool, Any]:
     return ev.accepted, ev.loss
 
 
-def _pinned_answer(src: ERMInstance, target: ERMInstance) -> tuple[bool, Any]:
-    from ermbit.solvers.erm.pinned import solve_erm
-
-    res = solve_erm(target)
+def _pinned_answer(
+    src: ERMInstance, target: ERMInstance, oracles: Oracles
+) -> tuple[bool | None, Any]:
+    res = oracles.decide_erm(target, "pinned")
     return res.decision, res.loss

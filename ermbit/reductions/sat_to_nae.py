@@ -19,19 +19,13 @@ from typing import ClassVar
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError
 from ermbit.problems.nae import Assignment, NAEFormula, assignments, nae_satisfied
-from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.base import Claim, Oracles, Reduction
 
 __all__ = ["SatToNae"]
 
 
 def _nae_count(src: CNF, target: NAEFormula) -> int:
     return sum(nae_satisfied(target, a) for a in assignments(target.cnf.num_vars))
-
-
-def _sat_count(src: CNF) -> int:
-    from ermbit.solvers.sat.counting import count
-
-    return count(src, "brute" if src.num_vars <= 16 else "dpll")
 
 
 class SatToNae(Reduction):
@@ -66,13 +60,13 @@ class SatToNae(Reduction):
             statement="#NAE(φ') = 2·#SAT(φ)",
             relation="times",
             factor=2,
-            source=_sat_count,
-            target=_nae_count,
-            source_oracle="counting (brute force / dpll)",
+            source=lambda s, o: o.count(s),
+            target=lambda s, t, o: _nae_count(s, t),
+            source_oracle="model counter (oracles.count)",
             target_oracle="NAE enumeration",
         )
 
-    def source_solutions(self, src: CNF) -> Iterator[Assignment]:
+    def source_solutions(self, src: CNF, oracles: Oracles) -> Iterator[Assignment]:
         return (a for a in assignments(src.num_vars) if src.satisfied_by(a))
 
     def is_source_solution(self, src: CNF, solution: Assignment) -> bool:
@@ -81,6 +75,8 @@ class SatToNae(Reduction):
     def is_target_solution(self, target: NAEFormula, solution: Assignment) -> bool:
         return nae_satisfied(target, solution)
 
-    def target_solutions(self, src: CNF, target: NAEFormula) -> Iterator[Assignment]:
+    def target_solutions(
+        self, src: CNF, target: NAEFormula, oracles: Oracles
+    ) -> Iterator[Assignment]:
         # complements first: they exercise the z = true branch of back()
         return (a for a in assignments(target.cnf.num_vars) if a[-1] and nae_satisfied(target, a))

@@ -51,7 +51,7 @@ from ermbit.errors import InputError, InputTypeError, VerificationFailed
 from ermbit.network.erm import ERMInstance, Sample, Witness
 from ermbit.network.model import Network, NetworkBuilder
 from ermbit.problems.nae import assignments
-from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.base import Claim, Oracles, Reduction
 from ermbit.reductions.pinning import pin_instance
 
 __all__ = [
@@ -59,7 +59,6 @@ __all__ = [
     "SatToRelu",
     "decided",
     "gadget_network",
-    "is_sat",
     "sat_models",
 ]
 
@@ -147,11 +146,9 @@ def _check_cnf(src: object) -> CNF:
     return src
 
 
-def decided(instance: ERMInstance) -> bool:
+def decided(instance: ERMInstance, oracles: Oracles) -> bool:
     """The exact answer of the piecewise-linear solver; VerificationFailed if undecided."""
-    from ermbit.solvers.erm.pattern import solve_pl
-
-    res = solve_pl(instance)
+    res = oracles.decide_erm(instance, "pattern")
     if res.decision is None:
         raise VerificationFailed(
             f"the piecewise-linear solver left the instance undecided: {res.explanation}"
@@ -159,23 +156,15 @@ def decided(instance: ERMInstance) -> bool:
     return res.decision
 
 
-def sat_models(cnf: CNF) -> Iterator[Assignment]:
-    """Some models of ``cnf`` (all of them by enumeration when n ≤ 12, else one by PySAT)."""
+def sat_models(cnf: CNF, oracles: Oracles) -> Iterator[Assignment]:
+    """Some models of ``cnf`` (all of them by enumeration when n ≤ 12, else one by the
+    SAT oracle)."""
     if cnf.num_vars <= 12:
         yield from (a for a in assignments(cnf.num_vars) if cnf.satisfied_by(a))
         return
-    from ermbit.solvers.sat.cdcl import solve
-
-    res = solve(cnf)
-    if res.model is not None:
-        yield tuple(lit > 0 for lit in res.model)
-
-
-def is_sat(cnf: CNF) -> bool:
-    """Whether ``cnf`` is satisfiable, by PySAT (the claims' source oracle)."""
-    from ermbit.solvers.sat.cdcl import is_satisfiable
-
-    return is_satisfiable(cnf)
+    model = oracles.sat_model(cnf)
+    if model is not None:
+        yield tuple(lit > 0 for lit in model)
 
 
 class SatToRelu(Reduction):
@@ -239,14 +228,14 @@ class SatToRelu(Reduction):
         return Claim(
             statement="φ satisfiable ⇔ some θ with enc(θ) ≤ β has L(θ) = 0",
             relation="iff",
-            source=is_sat,
-            target=lambda s, t: decided(t.instance),
-            source_oracle="PySAT (ermbit.solvers.sat.cdcl)",
-            target_oracle="ermbit.solvers.erm.pattern (SAT patterns + exact LP)",
+            source=lambda s, o: o.is_sat(s),
+            target=lambda s, t, o: decided(t.instance, o),
+            source_oracle="SAT solver (oracles.is_sat)",
+            target_oracle="pattern search (SAT patterns + exact LP)",
         )
 
-    def source_solutions(self, src: CNF) -> Iterator[Assignment]:
-        return sat_models(_check_cnf(src))
+    def source_solutions(self, src: CNF, oracles: Oracles) -> Iterator[Assignment]:
+        return sat_models(_check_cnf(src), oracles)
 
     def is_source_solution(self, src: CNF, solution: Sequence[bool]) -> bool:
         return src.satisfied_by(tuple(bool(v) for v in solution))
@@ -254,9 +243,9 @@ class SatToRelu(Reduction):
     def is_target_solution(self, target: SatReluInstance, solution: Witness) -> bool:
         return target.instance.accepts(solution)
 
-    def target_solutions(self, src: CNF, target: SatReluInstance) -> Iterator[Witness]:
-        from ermbit.solvers.erm.pattern import solve_pl
-
-        res = solve_pl(target.instance)
+    def target_solutions(
+        self, src: CNF, target: SatReluInstance, oracles: Oracles
+    ) -> Iterator[Witness]:
+        res = oracles.decide_erm(target.instance, "pattern")
         if res.decision and res.witness is not None:
             yield res.witness

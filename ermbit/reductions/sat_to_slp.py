@@ -110,12 +110,6 @@ def _build(cnf: CNF) -> CountingSLP:
     return CountingSLP(b.build(out), width * e_star, width, meta)
 
 
-def _brute_or_dpll(cnf: CNF) -> int:
-    from ermbit.solvers.sat.counting import count
-
-    return count(cnf, "brute" if cnf.num_vars <= 16 else "dpll")
-
-
 def block_of_value(src: Any, target: CountingSLP) -> int:
     """The count block of the target's exact value (the claim's target side)."""
     from ermbit.slp import evaluate_int
@@ -141,8 +135,8 @@ class SatToSlp(Reduction):
         return Claim(
             statement="#SAT(φ) = ⌊n_P / 2^(K·E*)⌋ mod 2^K",
             relation="equal",
-            source=_brute_or_dpll,
-            target=block_of_value,
-            source_oracle="counting (brute force / dpll)",
+            source=lambda s, o: o.count(s),
+            target=lambda s, t, o: block_of_value(s, t),
+            source_oracle="model counter (oracles.count)",
             target_oracle="exact SLP evaluation",
         )

@@ -256,8 +256,8 @@ class SlpToNetwork(Reduction):
         return Claim(
             statement="under θ* with x = a_0 at v0, f^{v_i} = a_i for every i",
             relation="equal",
-            source=_slp_values,
-            target=lambda src, target: node_values(target),
+            source=lambda s, o: _slp_values(s),
+            target=lambda src, target, o: node_values(target),
             source_oracle="exact SLP evaluation (ermbit.slp.values)",
             target_oracle="exact forward pass of the network",
         )

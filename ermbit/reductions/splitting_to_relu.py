@@ -48,6 +48,7 @@ itself).
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -59,7 +60,7 @@ from ermbit.errors import InputError, InputTypeError
 from ermbit.network.erm import ERMInstance, Sample, Witness
 from ermbit.network.model import Network, NetworkBuilder
 from ermbit.problems.splitting import SetSplitting, is_split
-from ermbit.reductions.base import Claim, Reduction
+from ermbit.reductions.base import Claim, Oracles, Reduction
 from ermbit.reductions.nae_to_splitting import NaeToSplitting
 from ermbit.reductions.pinning import pin_instance
 from ermbit.reductions.sat_to_nae import SatToNae
@@ -138,36 +139,29 @@ def _samples(sp: SetSplitting) -> tuple[Sample, ...]:
     return tuple(out)
 
 
-def splits(sp: SetSplitting, limit: int = 16) -> Iterator[Split]:
+def splits(sp: SetSplitting, oracles: Oracles, limit: int = 16) -> Iterator[Split]:
     """Ordered splits of ``sp``: all of them when the universe has ≤ ``limit`` elements,
-    else one found by PySAT (a 2-colouring CNF)."""
-    import itertools
-
+    else one found by the SAT oracle on the 2-colouring CNF."""
     if sp.size <= limit:
         yield from (s for s in itertools.product((0, 1), repeat=sp.size) if is_split(sp, s))
         return
-    from ermbit.cnf import CNF
-    from ermbit.solvers.sat.cdcl import solve
-
-    res = solve(_colouring(sp, CNF))
-    if res.model is not None:
-        yield tuple(0 if lit > 0 else 1 for lit in res.model)
+    model = oracles.sat_model(_colouring(sp))
+    if model is not None:
+        yield tuple(0 if lit > 0 else 1 for lit in model)
 
 
-def _colouring(sp: SetSplitting, cnf_type: Any) -> Any:
+def _colouring(sp: SetSplitting) -> CNF:
     """Variable i+1 true ⇔ element i in S₁; every set needs a true and a false element."""
     clauses = []
     for c in sp.sets:
         clauses += [tuple(i + 1 for i in c), tuple(-(i + 1) for i in c)]
-    return cnf_type(sp.size, tuple(clauses))
+    return CNF(sp.size, tuple(clauses))
 
 
-def splittable(sp: SetSplitting) -> bool:
-    """Whether ``sp`` has a split, by PySAT on its 2-colouring CNF (independent of R2)."""
-    from ermbit.cnf import CNF
-    from ermbit.solvers.sat.cdcl import is_satisfiable
-
-    return is_satisfiable(_colouring(sp, CNF))
+def splittable(sp: SetSplitting, oracles: Oracles) -> bool:
+    """Whether ``sp`` has a split, by the SAT oracle on its 2-colouring CNF (independent
+    of R2)."""
+    return oracles.is_sat(_colouring(sp))
 
 
 def _check_splitting(src: object) -> SetSplitting:
@@ -247,14 +241,14 @@ class SplittingToRelu2(Reduction):
         return Claim(
             statement="S splittable ⇔ some θ with enc(θ) ≤ β has L(θ) = 0",
             relation="iff",
-            source=splittable,
-            target=lambda s, t: decided(t.instance),
-            source_oracle="PySAT on the 2-colouring CNF",
-            target_oracle="ermbit.solvers.erm.pattern (SAT patterns + exact LP)",
+            source=lambda s, o: splittable(s, o),
+            target=lambda s, t, o: decided(t.instance, o),
+            source_oracle="SAT solver on the 2-colouring CNF",
+            target_oracle="pattern search (SAT patterns + exact LP)",
         )
 
-    def source_solutions(self, src: SetSplitting) -> Iterator[Split]:
-        return splits(_check_splitting(src))
+    def source_solutions(self, src: SetSplitting, oracles: Oracles) -> Iterator[Split]:
+        return splits(_check_splitting(src), oracles)
 
     def is_source_solution(self, src: SetSplitting, solution: Split) -> bool:
         return is_split(src, solution)
@@ -262,10 +256,10 @@ class SplittingToRelu2(Reduction):
     def is_target_solution(self, target: SplitReluInstance, solution: Witness) -> bool:
         return target.instance.accepts(solution)
 
-    def target_solutions(self, src: SetSplitting, target: SplitReluInstance) -> Iterator[Witness]:
-        from ermbit.solvers.erm.pattern import solve_pl
-
-        res = solve_pl(target.instance)
+    def target_solutions(
+        self, src: SetSplitting, target: SplitReluInstance, oracles: Oracles
+    ) -> Iterator[Witness]:
+        res = oracles.decide_erm(target.instance, "pattern")
         if res.decision and res.witness is not None:
             yield res.witness
 
@@ -322,19 +316,17 @@ class SatToRelu2(Reduction):
         return SatToNae().back(src, nae, NaeToSplitting().back(nae, target.splitting, side))
 
     def claim(self, src: CNF) -> Claim:
-        from ermbit.reductions.sat_to_relu import is_sat
-
         return Claim(
             statement="φ satisfiable ⇔ some θ with enc(θ) ≤ β has L(θ) = 0",
             relation="iff",
-            source=is_sat,
-            target=lambda s, t: decided(t.instance),
-            source_oracle="PySAT (ermbit.solvers.sat.cdcl)",
-            target_oracle="ermbit.solvers.erm.pattern (SAT patterns + exact LP)",
+            source=lambda s, o: o.is_sat(s),
+            target=lambda s, t, o: decided(t.instance, o),
+            source_oracle="SAT solver (oracles.is_sat)",
+            target_oracle="pattern search (SAT patterns + exact LP)",
         )
 
-    def source_solutions(self, src: CNF) -> Iterator[tuple[bool, ...]]:
-        return sat_models(src)
+    def source_solutions(self, src: CNF, oracles: Oracles) -> Iterator[tuple[bool, ...]]:
+        return sat_models(src, oracles)
 
     def is_source_solution(self, src: CNF, solution: Sequence[bool]) -> bool:
         return src.satisfied_by(tuple(bool(v) for v in solution))
@@ -342,5 +334,7 @@ class SatToRelu2(Reduction):
     def is_target_solution(self, target: SplitReluInstance, solution: Witness) -> bool:
         return target.instance.accepts(solution)
 
-    def target_solutions(self, src: CNF, target: SplitReluInstance) -> Iterator[Witness]:
-        return self.last.target_solutions(target.splitting, target)
+    def target_solutions(
+        self, src: CNF, target: SplitReluInstance, oracles: Oracles
+    ) -> Iterator[Witness]:
+        return self.last.target_solutions(target.splitting, target, oracles)

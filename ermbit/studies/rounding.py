@@ -37,8 +37,7 @@ from typing import Any, ClassVar
 from ermbit.errors import InputError
 from ermbit.exact import Q, Z, bitlen, fmt, lcm, parse
 from ermbit.instances._rng import check_int
-from ermbit.network.activations import Activation, Identity, parse_activation
-from ermbit.network.engine.bits import LogBound, lg
+from ermbit.network.activations import Activation, Identity, LogBound, lg, parse_activation
 from ermbit.network.model import Network
 from ermbit.studies.bit_growth import DEFAULT_BUDGET, GrowthRow, bit_growth
 

@@ -1,4 +1,12 @@
-"""A forward pass in lowest terms, node by node (private helper of the exact ERM solver).
+"""A forward pass in lowest terms, node by node, re-evaluating only what a sample changes.
+
+Why a second pass beside the plans of :mod:`.passes`: the pinned-instance solver scores
+candidate θ on the pinning templates, samples that differ from the previous one at a few
+inputs.  Re-evaluating only the nodes downstream of a changed input is 5–6× faster there
+than a full batch pass (``benchmarks/bench_engine.py``: bitslp-to-erm instances for
+σ = z², z³+2z and 1−2z⁴, ``ERMInstance.evaluate`` / this pass), so the solver uses it
+through :func:`ermbit.network.erm.loss_in_lowest_terms`; the answers of both agree
+(tests/network/test_lowest.py).
 
 :meth:`ermbit.network.model.Network.forward` keeps numerators over common denominators fixed by
 θ alone (no gcd per node), so with rational weights and a degree-μ σ the denominator
@@ -23,13 +31,15 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ermbit import exact
 from ermbit.errors import BudgetExceeded
 from ermbit.network.activations import Identity, Polynomial
-from ermbit.network.erm import Sample
 from ermbit.network.model import Network
+
+if TYPE_CHECKING:
+    from ermbit.network.erm import Sample
 
 __all__ = ["forward_lowest", "loss_lowest"]
 

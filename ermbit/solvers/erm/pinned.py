@@ -15,14 +15,15 @@ Never reads the parameters of trainable edges (θ*) nor ``meta``.  The method:
    that split has the least encoding of all splits (``size(b) ≥ 2 + bitlen⌊|b|⌋ + [b ∉ ℤ]``
    and bitlen is subadditive), so ``enc`` is minimal and admissibility is decided
    exactly.  The main samples are evaluated exactly, in lowest terms
-   (:mod:`ermbit.network.engine.lowest`); the best admissible candidate is verified on the
+   (:func:`ermbit.network.erm.loss_in_lowest_terms`); the best admissible candidate is
+   verified on the
    whole instance, forcing samples included, and again with :meth:`ERMInstance.evaluate`
    unless that engine refuses its common denominators (degree-4 σ with κ denominators
    such as 576 make them grow by a factor 4 per layer; the explanation says which).
 
 >>> from ermbit.network.model import NetworkBuilder
 >>> from ermbit.reductions.pinning import pin_instance
->>> from ermbit.network.erm import ERMInstance, Sample
+>>> from ermbit.network.erm import ERMInstance, Sample, loss_in_lowest_terms
 >>> nb = NetworkBuilder()
 >>> for v, a in (("s", "id"), ("U", "z**2"), ("o", "id")):
 ...     _ = nb.add_node(v, a)
@@ -43,8 +44,7 @@ from typing import Any
 
 from ermbit import exact
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError, VerificationFailed
-from ermbit.network.engine.lowest import loss_lowest
-from ermbit.network.erm import ERMInstance, Witness
+from ermbit.network.erm import ERMInstance, Witness, loss_in_lowest_terms
 from ermbit.network.model import Network
 from ermbit.network.symmetry import is_symmetry
 from ermbit.solvers.erm.presolve import Presolved, forcing_split, presolve
@@ -208,7 +208,7 @@ def _best(
     scored = []
     for combo in itertools.product(*classes):
         theta = _theta(net, pre, combo)
-        loss, _ = loss_lowest(net, theta, checked, budget)
+        loss, _ = loss_in_lowest_terms(net, theta, checked, budget)
         enc_bits = exact.enc(theta)
         scored.append((enc_bits > instance.bit_bound, loss, enc_bits, theta))
     scored.sort(key=lambda t: t[:3])
@@ -230,7 +230,7 @@ def accepts_exact(instance: ERMInstance, theta: Any, *, budget_bits: int | None 
     full = instance.theta_of(theta)
     if exact.enc(full) > instance.bit_bound:
         return False
-    loss, _ = loss_lowest(instance.network, full, instance.samples, budget_bits)
+    loss, _ = loss_in_lowest_terms(instance.network, full, instance.samples, budget_bits)
     return bool(loss <= instance.gamma)
 
 
@@ -245,7 +245,7 @@ def _engine_check(
         forcing = set(forcing_split(instance)[0])
         main = tuple(s for i, s in enumerate(instance.samples) if i not in forcing)
         target = ERMInstance(instance.network, main, instance.gamma, instance.bit_bound)
-        want = loss_lowest(instance.network, instance.theta_of(witness), main, budget)[0]
+        want = loss_in_lowest_terms(instance.network, instance.theta_of(witness), main, budget)[0]
     try:
         ev = target.evaluate(witness, budget_bits=budget)
     except BudgetExceeded as exc:
@@ -269,7 +269,7 @@ def _verified(
 ) -> ERMResult:
     bad, loss, enc_bits, theta = best
     witness = Witness.of(theta)
-    full, biggest = loss_lowest(instance.network, theta, instance.samples, budget_bits)
+    full, biggest = loss_in_lowest_terms(instance.network, theta, instance.samples, budget_bits)
     if full != loss:
         raise VerificationFailed(
             f"solve_erm: the candidate's loss {exact.fmt(full)} on the whole instance "
