@@ -36,7 +36,7 @@ def _fence_doctests(lines: list[str]) -> list[str]:
             indent = line[: len(line) - len(stripped)]
             block = []
             while i < len(lines) and lines[i].strip():
-                block.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+                block.append(lines[i][len(indent) :] if lines[i].startswith(indent) else lines[i])
                 i += 1
             out.extend([f"{indent}```pycon", *(indent + b for b in block), f"{indent}```"])
             continue
