@@ -10,7 +10,7 @@ and biases on every edge) it times
   ``×`` reduces a fraction (the straightforward exact implementation);
 
 checks that both give the same outputs and gradients, and prints the ratio.  A second
-table gives the largest size (SPEC §2 bits) of any forward value and any backward value
+table gives the largest size (docs: model.md bits) of any forward value and any backward value
 per depth: linear in depth for ReLU, doubling per layer for z² (paper Fig. 1); z² depths
 are limited by ``--max-bits`` through :meth:`Network.predict_bits`.
 
@@ -86,7 +86,7 @@ def baseline(
 
 
 def graph_baseline(net: Network, x: dict[str, Any], seed: dict[str, Any], act: str) -> Any:
-    """The SPEC §3.3 formula on a general DAG, one mpq per value, edges from dicts."""
+    """The paper §2 formula on a general DAG, one mpq per value, edges from dicts."""
     if act == "relu":
         sig: Callable[[Any], Any] = lambda z: z if z > 0 else Q(0)  # noqa: E731
         dsig: Callable[[Any], Any] = lambda z: Q(1) if z > 0 else Q(0)  # noqa: E731

@@ -1,4 +1,4 @@
-"""Benchmark: #SAT through Backprop-Bit instances (SPEC §4.9), end to end.
+"""Benchmark: #SAT through Backprop-Bit instances (docs: constructions/sharp-sat.md), end to end.
 
 Three figures:
 

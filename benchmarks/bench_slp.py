@@ -3,7 +3,7 @@
 Two SLPs whose values reach about 10**7 bits:
 
 * ``squarings`` -- 3**(2**21) * 5**(2**20) * 7**(2**19) by repeated squaring, then products;
-* ``kronecker`` -- a product of sums shaped like SPEC §4.1 (clause digit sums
+* ``kronecker`` -- a product of sums shaped like docs: constructions/kronecker.md (clause digit sums
   ``1 + Z_j + ... + Z_j**(k-1)`` and variable factors ``T_i + F_i``, ``Z_j = 2**(K*B**(j-1))``)
   for a fixed random 3-CNF.
 

@@ -2,7 +2,7 @@
 
 The public API is re-exported here (the command line is :mod:`ermbit.cli`):
 
-* exact numbers: :func:`parse`, :func:`size`, :func:`bit`, :func:`enc` (SPEC §2);
+* exact numbers: :func:`parse`, :func:`size`, :func:`bit`, :func:`enc` (docs: model.md);
 * formulas and programs: :class:`CNF`, :class:`SLP`, :class:`SLPBuilder`;
 * the network model: :class:`Network`, :class:`NetworkBuilder`, :class:`Edge`, the
   activations, and :class:`ERMInstance`, :class:`BackpropInstance`, :class:`Sample`,

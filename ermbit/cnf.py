@@ -1,7 +1,7 @@
 """CNF formulas: the value type and strict DIMACS input/output.
 
 A :class:`CNF` has variables ``1..n`` and clauses of non-zero DIMACS literals.  Clauses
-are normalised on construction (SPEC §3.1): repeated literals are removed, keeping the
+are normalised on construction (docs: format.md): repeated literals are removed, keeping the
 first occurrence; a clause may contain ``x`` and ``-x`` (it is then always satisfied);
 an empty clause makes the formula unsatisfiable.  Clause order is kept.
 

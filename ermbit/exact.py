@@ -5,8 +5,8 @@ choice of arithmetic is made once.  Floats never enter: :func:`parse` refuses th
 
 * ``Z`` -- arbitrary-precision integers (``gmpy2.mpz``).
 * ``Q`` -- rationals in lowest terms (``gmpy2.mpq``).
-* :func:`size` -- SPEC §2: ``size(p/r) = 1 + bitlen(|p|) + bitlen(r)``, ``bitlen(0) = 0``.
-* :func:`bit` -- SPEC §2: ``bit_j(u/v) = floor(2^(-j)|u|/v) mod 2`` for any integer ``j``.
+* :func:`size` -- docs: model.md: ``size(p/r) = 1 + bitlen(|p|) + bitlen(r)``, ``bitlen(0) = 0``.
+* :func:`bit` -- docs: model.md: ``bit_j(u/v) = floor(2^(-j)|u|/v) mod 2`` for any integer ``j``.
 * :func:`enc` -- encoding length of a parameter vector, the sum of sizes.
 
 >>> size(parse("3/4")), size(0), size(-1)
@@ -156,7 +156,7 @@ def ceil_log2(n: int) -> int:
 
 
 def size(q: Any) -> int:
-    """Size in bits of a rational, SPEC §2: ``1 + bitlen(|p|) + bitlen(r)``.
+    """Size in bits of a rational, docs: model.md: ``1 + bitlen(|p|) + bitlen(r)``.
 
     ``q = p/r`` in lowest terms with ``r > 0``; the leading 1 is the sign bit.
 
@@ -168,7 +168,7 @@ def size(q: Any) -> int:
 
 
 def bit(q: Any, j: int) -> int:
-    """Bit ``j`` of a rational, SPEC §2: ``floor(2**(-j) * |u| / v) mod 2``.
+    """Bit ``j`` of a rational, docs: model.md: ``floor(2**(-j) * |u| / v) mod 2``.
 
     Negative ``j`` reads bits after the binary point; for an integer and ``j >= 0``
     this is the ordinary bit of ``|q|``.
@@ -190,7 +190,7 @@ def enc(theta: Mapping[Any, Any] | Iterable[Any]) -> int:
     """Encoding length of a parameter vector: the sum of :func:`size` over its entries.
 
     ``theta`` may be an iterable of rationals, or a mapping whose values are rationals
-    or ``(w, b)`` pairs (one weight and one bias per edge, SPEC §3.3).
+    or ``(w, b)`` pairs (one weight and one bias per edge, paper §2).
 
     >>> enc({("s", "v"): ("1", "0")})
     5

@@ -1,4 +1,4 @@
-"""JSON files in format ``ermbit/1`` (SPEC §5): one object per file, one registry of kinds.
+"""JSON files in format ``ermbit/1`` (docs: format.md): one object per file, one registry of kinds.
 
 Every file is a JSON object with ``"format": "ermbit/1"``, a ``"kind"``, the kind's own
 fields, and an optional ``"meta"`` object (reduction name, parameters, claims...) that

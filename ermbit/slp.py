@@ -1,4 +1,5 @@
-"""Straight-line programs (SPEC §3.2): build, evaluate, read bits and signs, within budgets.
+"""Straight-line programs (docs: constructions/kronecker.md): build, evaluate, read bits and signs,
+within budgets.
 
 An :class:`SLP` starts from a rational constant ``a_0`` (1 in the standard case); gate
 ``i >= 1`` computes ``a_i = a_j op a_k`` with ``op`` in ``+ - *`` and ``j, k < i``.  Its
@@ -209,7 +210,7 @@ def _predict(slp: SLP) -> tuple[list[int], list[int]]:
 
 
 def predict_bits(slp: SLP) -> list[int]:
-    """Upper bounds on ``size(a_i)`` (SPEC §2) for ``i = 0..l``, from sizes alone.
+    """Upper bounds on ``size(a_i)`` (docs: model.md) for ``i = 0..l``, from sizes alone.
 
     Magnitudes are bounded through ``|x * y| = |x| |y|`` and ``|x +- y| <= |x| + |y|``,
     kept as ``m * 2**e`` with a 32-bit ``m`` rounded up (so integer bounds are within a
@@ -412,7 +413,7 @@ def _low_bits(slp: SLP, count: int, budget_bits: int) -> Any | None:
 
 
 def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
-    """``|n_P| mod 2**(j+1)`` for an integer SLP: bits ``0..j`` of ``|n_P|`` (SPEC §2).
+    """``|n_P| mod 2**(j+1)`` for an integer SLP: bits ``0..j`` of ``|n_P|`` (docs: model.md).
 
     The residue mod ``2**(j+1)`` is the two's complement of ``n_P``, which gives the bits of
     ``|n_P|`` only once the sign is known.  When :func:`possible_signs` shows ``n_P >= 0``
@@ -436,7 +437,7 @@ def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any
 
 
 def bit(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
-    """``bit_j(n_P) = floor(2**(-j) |u| / v) mod 2`` (SPEC §2) for any integer ``j``.
+    """``bit_j(n_P) = floor(2**(-j) |u| / v) mod 2`` (docs: model.md) for any integer ``j``.
 
     Shortcuts, all exact: 0 when ``j`` is at least the predicted numerator length (then
     ``|n_P| < 2**j``) or when ``j < 0`` for an integer SLP; for an integer SLP whose sign

@@ -21,7 +21,7 @@ __all__ = ["Reference", "fsize", "reference"]
 
 
 def fsize(q: Fraction) -> int:
-    """SPEC §2 size, written out again: 1 + bitlen(|p|) + bitlen(r)."""
+    """docs: model.md size, written out again: 1 + bitlen(|p|) + bitlen(r)."""
     return 1 + abs(q.numerator).bit_length() + q.denominator.bit_length()
 
 

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for small networks of SPEC §3.3 (and their inputs).
+"""Hypothesis strategies for small networks of paper §2 (and their inputs).
 
 Import them as ``from tests.strategies_net import networks, inputs, activations``.
 

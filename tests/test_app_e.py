@@ -1,4 +1,4 @@
-"""App. E bound (SPEC §4.10): measured sizes never exceed it; measurements match a
+"""App. E bound (App. E): measured sizes never exceed it; measurements match a
 Fraction reference evaluator (tests/reference_net.py)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Gradient instances (SPEC §4.8), the exact Backprop solver, and #SAT via backprop (§4.9)."""
+"""Gradient instances (Thm 1.3), the exact Backprop solver, and #SAT via backprop (docs:
+constructions/sharp-sat.md)."""
 
 from __future__ import annotations
 
@@ -96,7 +97,7 @@ def test_bounded_bit_shift(slp: SLP, j: int) -> None:
     slp = _with_a0(slp, 1)
     m, n = SlpToBnslp().forward(slp).m, slp.length
     target = SlpToBackpropBit(bounded=True).forward(BitQuery(slp, j))
-    shift = m * (2**n + 1)  # SPEC §4.8: bit j of n_P is bit j − m(2^n + 1) of the gradient
+    shift = m * (2**n + 1)  # Thm 1.3: bit j of n_P is bit j − m(2^n + 1) of the gradient
     assert target.meta["bit_offset"] == -shift
     assert target.instance.query == j - shift
     g = target.instance.gradient()

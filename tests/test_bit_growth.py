@@ -1,4 +1,4 @@
-"""Fig. 1 study (SPEC §4.12): shape of the growth, refusal, PNG, exact log-norm display."""
+"""Fig. 1 study (docs: results.md): shape of the growth, refusal, PNG, exact log-norm display."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Tests of BitSLP/PosSLP → ERM_bit (SPEC §4.7), the exact ERM solver, and #SAT via ERM (§4.9).
+"""Tests of BitSLP/PosSLP → ERM_bit (docs: constructions/bitslp-erm.md), the exact ERM solver, and
+#SAT via ERM.
 
 Oracles: :func:`ermbit.slp.bit` / :func:`ermbit.slp.sign` and an SLP evaluation on
 :class:`fractions.Fraction` written out here; brute-force model counting

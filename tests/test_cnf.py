@@ -343,7 +343,7 @@ def test_satisfied_by_golden_and_errors() -> None:
 
 
 def test_brute_count_matches_spec_vectors() -> None:
-    # SPEC §4.1 test vectors.
+    # docs: constructions/kronecker.md test vectors.
     assert brute_count(CNF(2, ((1, 2),))) == 3
     assert brute_count(CNF(2, ((1, -1),))) == 4
     assert brute_count(CNF(3, ())) == 8

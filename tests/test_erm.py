@@ -2,7 +2,7 @@
 (ermbit.network.erm_codec).
 
 The oracle is written out here on :class:`fractions.Fraction`: a one-edge network
-``s -> t`` computes ``ŷ = w·x + b``, and every loss of SPEC §3.4 is re-implemented.
+``s -> t`` computes ``ŷ = w·x + b``, and every loss of docs: model.md is re-implemented.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ def line(w: Any = "1/2", b: Any = 0) -> Network:
 
 
 def ref_bit(q: Fraction, j: int) -> int:
-    """SPEC §2: floor(2^(−j)·|u|/v) mod 2, written out on Fractions."""
+    """docs: model.md: floor(2^(−j)·|u|/v) mod 2, written out on Fractions."""
     scaled = abs(q) * Fraction(2) ** (-j)
     return (scaled.numerator // scaled.denominator) % 2
 

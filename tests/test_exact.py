@@ -26,12 +26,12 @@ def as_fraction(q: object) -> Fraction:
 
 
 def size_ref(x: Fraction) -> int:
-    """SPEC §2: 1 + bitlen(|p|) + bitlen(r) for x = p/r in lowest terms, r > 0."""
+    """docs: model.md: 1 + bitlen(|p|) + bitlen(r) for x = p/r in lowest terms, r > 0."""
     return 1 + abs(x.numerator).bit_length() + x.denominator.bit_length()
 
 
 def bit_ref(x: Fraction, j: int) -> int:
-    """SPEC §2: floor(2^(-j) |u| / v) mod 2, computed with Fraction arithmetic."""
+    """docs: model.md: floor(2^(-j) |u| / v) mod 2, computed with Fraction arithmetic."""
     return (abs(x) * Fraction(2) ** (-j)).__floor__() % 2
 
 

@@ -1,4 +1,5 @@
-"""Float64 against exact gradients (SPEC §4.12): float64 fails where exact arithmetic does not."""
+"""Float64 against exact gradients (docs: results.md): float64 fails where exact arithmetic does
+not."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""Tests of ermbit.reductions.gadgets (SPEC §4.4 gadgets, §4.12 Thm F.1 demonstration).
+"""Tests of ermbit.reductions.gadgets (Lemma 3.1 gadgets, Thm F.1 demonstration).
 
-Ground truth is independent of the module: the SPEC table, polynomial identities expanded
+Ground truth is independent of the module: the table of κ values in the docs page on the gadgets,
+polynomial identities expanded
 by sympy, evaluation with :class:`fractions.Fraction`, and exact sympy determinants of
 square-root matrices (a sum Σ c_m √m over square-free m is zero only if every c_m is).
 """
@@ -23,8 +24,8 @@ from ermbit.studies.gadget_negative import NegativeResult, _modular_ranks, gadge
 SETTINGS = settings(max_examples=40, deadline=None)
 F = Fraction
 
-# SPEC §4.4 check values: σ coefficients ascending -> κ.
-SPEC_TABLE = [
+# Lemma 3.1 check values: σ coefficients ascending -> κ.
+KAPPA_TABLE = [
     (["0", "0", "1"], ["1/2", "0", "0"]),
     (["0", "2", "0", "1"], ["-1/4", "1/3", "-1/12", "0"]),
     (["5", "-1", "1/3"], ["-39/4", "81/4", "-9"]),
@@ -63,7 +64,7 @@ def polynomials(draw: st.DrawFn) -> list[Fraction]:
 # ---------------------------------------------------------------- the gadget
 
 
-@pytest.mark.parametrize(("coeffs", "kappa"), SPEC_TABLE)
+@pytest.mark.parametrize(("coeffs", "kappa"), KAPPA_TABLE)
 def test_spec_table(coeffs: list[str], kappa: list[str]) -> None:
     g = gadget(coeffs)
     assert g.kappa == tuple(Q(k) for k in (F(v) for v in kappa))
@@ -75,7 +76,7 @@ def test_spec_table(coeffs: list[str], kappa: list[str]) -> None:
         assert product_ref(cs, ks, x, y) == x * y
 
 
-@pytest.mark.parametrize(("coeffs", "_kappa"), SPEC_TABLE)
+@pytest.mark.parametrize(("coeffs", "_kappa"), KAPPA_TABLE)
 def test_polynomial_identities_by_sympy(coeffs: list[str], _kappa: list[str]) -> None:
     g = gadget(coeffs)
     u = sp.Symbol("U")

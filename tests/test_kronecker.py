@@ -1,4 +1,5 @@
-"""#SAT → SLP, permanent → SLP and the bounded-value rewriting (SPEC §4.1–4.3).
+"""#SAT → SLP, permanent → SLP and the bounded-value rewriting (docs:
+constructions/kronecker.md–4.3).
 
 Ground truth is brute force written here or in tests.strategies; the SLP side is read
 by plain gmpy2-free Python integer arithmetic on the evaluated value.
@@ -114,7 +115,7 @@ def test_bnslp_values_bounded_and_shift_exact(p: SLP) -> None:
     assert q.m >= max(p.length, 1)
     assert all(abs(v) <= 1 for v in values(q.slp))
     assert evaluate(q.slp) * Fraction(2) ** q.shift == evaluate(p)
-    # bit j of n_P is bit j - shift of the output (SPEC §4.3)
+    # bit j of n_P is bit j - shift of the output (Lemma A.4/A.5)
     from ermbit.exact import bit
 
     for j in range(0, 6):

@@ -1,4 +1,4 @@
-"""SAT → NAE-SAT → set splitting, link by link (SPEC §4.11 R2), by brute force."""
+"""SAT → NAE-SAT → set splitting, link by link (Thm 1.4 R2), by brute force."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Tests of ermbit.network.model / ermbit.network.engine.passes against naive evaluators written
 here.
 
-Ground truth is computed straight from the SPEC §3.3 formula with
+Ground truth is computed straight from the paper §2 formula with
 :class:`fractions.Fraction` (one node at a time, no common denominators), derivatives by
 forward-mode dual numbers and by exact finite differences; none of it calls the code
 under test beyond reading the network's fields.
@@ -82,7 +82,7 @@ class Dual:
 def naive(
     net: Network, x: dict[str, Any], theta: dict[Any, Any] | None = None, dual: Any = None
 ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Pre-activations and values by the SPEC formula, node by node (memoised recursion).
+    """Pre-activations and values by the defining formula of f^v, node by node (memoised recursion).
 
     ``dual = (edge key, "w" | "b")`` or ``("x", node)`` seeds ε on that quantity.
     """
@@ -580,7 +580,7 @@ def test_builder_merges_parallel_edges() -> None:
 
 # ---------------------------------------------------------------- dynamic denominators
 
-# σ = 1 - 2z⁴ and its squaring identity x² = Σ_r 2κ_r σ(x + r) (SPEC §4.4 table, D = 576)
+# σ = 1 - 2z⁴ and its squaring identity x² = Σ_r 2κ_r σ(x + r) (Lemma 3.1 table, D = 576)
 QUARTIC = "1 - 2*z**4"
 KAPPA_576 = (-35, 104, -114, 56, -11)
 

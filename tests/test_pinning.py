@@ -1,4 +1,4 @@
-"""Tests of pinning (SPEC §4.6), its converse (presolve) and the σ algebra behind both."""
+"""Tests of pinning (Claim B.1), its converse (presolve) and the σ algebra behind both."""
 
 from __future__ import annotations
 

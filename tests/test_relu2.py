@@ -1,4 +1,4 @@
-"""Set splitting → the classical ReLU data set (SPEC §4.11 R2), and the SAT chain to it.
+"""Set splitting → the classical ReLU data set (Thm 1.4 R2), and the SAT chain to it.
 
 Ground truth: splits enumerated by brute force, models by brute force.  The last test
 documents that with a *trainable* output layer the data set is not a valid reduction.

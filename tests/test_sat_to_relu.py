@@ -1,4 +1,4 @@
-"""SAT → ReLU ERM_bit by direct gadgets (SPEC §4.11 R1), checked against brute force."""
+"""SAT → ReLU ERM_bit by direct gadgets (Thm 1.4 R1), checked against brute force."""
 
 from __future__ import annotations
 

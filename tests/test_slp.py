@@ -52,7 +52,7 @@ def ref_size(q: Fraction) -> int:
 
 
 def ref_bit(q: Fraction, j: int) -> int:
-    """floor(2**(-j) |u| / v) mod 2, straight from SPEC §2."""
+    """floor(2**(-j) |u| / v) mod 2, straight from docs: model.md."""
     return int(abs(q) / Fraction(2) ** j) % 2
 
 

@@ -1,4 +1,4 @@
-"""SLP → network (SPEC §4.5): node v_i carries a_i under θ*, normal form, no parallel edges."""
+"""SLP → network (Lemma 3.2): node v_i carries a_i under θ*, normal form, no parallel edges."""
 
 from __future__ import annotations
 

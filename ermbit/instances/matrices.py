@@ -2,7 +2,8 @@
 
 ``per(A) = Σ_σ Π_i a_{i,σ(i)}`` over the permutations ``σ`` of ``0..n-1``.  Counting
 the perfect matchings of a bipartite graph is ``per`` of its 0/1 biadjacency matrix, a
-#P-complete problem (Valiant), which is why SPEC §4.2 uses it as a source of hardness.
+#P-complete problem (Valiant), which is why docs: constructions/permanent.md uses it as a source of
+hardness.
 
 >>> a = random_01_matrix(4, density="1/2", seed=11)
 >>> permanent_brute(a) == permanent_definition(a)

@@ -1,4 +1,4 @@
-"""Activation functions of the network model (SPEC §3.3), exact on rationals.
+"""Activation functions of the network model (paper §2), exact on rationals.
 
 Four kinds, each a frozen dataclass that maps ``mpq`` to ``mpq``:
 
@@ -77,7 +77,8 @@ class Activation:
         raise NotImplementedError
 
     def to_json(self) -> Any:
-        """The SPEC §5 JSON form (``"id"``, ``"relu"``, ``{"poly": ...}``, ``{"pl": ...}``)."""
+        """The docs: format.md JSON form (``"id"``, ``"relu"``, ``{"poly": ...}``, ``{"pl":
+        ...}``)."""
         raise NotImplementedError
 
     def numerator_fn(self, d: Any) -> NumFn:
@@ -90,7 +91,7 @@ class Activation:
 
     @property
     def is_piecewise_linear(self) -> bool:
-        """Whether σ is piecewise linear (the NP side of the dichotomy, SPEC §4.10)."""
+        """Whether σ is piecewise linear (the NP side of the dichotomy, App. E)."""
         return True
 
     @property
@@ -127,7 +128,7 @@ class Activation:
 
     @classmethod
     def from_json(cls, obj: Any, *, where: str = "activation") -> Activation:
-        """Decode the SPEC §5 form; ``where`` names the field in errors.
+        """Decode the docs: format.md form; ``where`` names the field in errors.
 
         Raises
         ------
@@ -525,7 +526,7 @@ def parse_activation(spec: object) -> Activation:
     """An activation from a name, an expression, or its JSON form.
 
     Accepted: an :class:`Activation`; ``"id"``/``"identity"``; ``"relu"``; a polynomial
-    expression such as ``"z**2"`` or ``"x^3 + 2*x"``; the SPEC §5 JSON forms, as objects
+    expression such as ``"z**2"`` or ``"x^3 + 2*x"``; the docs: format.md JSON forms, as objects
     (``{"poly": ["0", "0", "1"]}``) or as JSON text.
 
     >>> parse_activation("ReLU"), parse_activation({"poly": ["1", "0", "-2"]})

@@ -1,11 +1,11 @@
-"""Losses, ERM_bit instances, gradient (Backprop-Bit/Sign) instances and witnesses (SPEC §3.4).
+"""Losses, ERM_bit instances, gradient (Backprop-Bit/Sign) instances and witnesses (docs: model.md).
 
 * The empirical loss is a **sum** over samples, each repeated ``repeat`` times:
   ``L(θ) = Σ_i repeat_i·𝓛_i(f_θ(x_i), y_i)``.
 * Losses (labels ``y`` live on output nodes):
   ``squared`` ``Σ_v (ŷ_v − y_v)²``; ``half_squared`` ``½·Σ_v (ŷ_v − y_v)²``;
   ``hinge`` ``Σ_v max(0, 1 − y_v·ŷ_v)``; ``exact`` 0 if ``ŷ_v = y_v`` for every labelled v,
-  else 1; ``bit`` 0 if ``bit_j(ŷ_node) = 1``, else 1 (SPEC §2's bit, any integer j).
+  else 1; ``bit`` 0 if ``bit_j(ŷ_node) = 1``, else 1 (docs: model.md's bit, any integer j).
 * ERM_bit (:class:`ERMInstance`): is there θ with ``enc(θ) ≤ β`` and ``L(θ) ≤ γ``?  θ
   ranges over the *trainable* edges (frozen edges are constants of the instance), and
   ``enc`` counts the sizes of their weights and biases.
@@ -196,7 +196,7 @@ class Witness:
         return dict(self.theta)
 
     def enc(self) -> int:
-        """``Σ size(w) + size(b)`` over the edges listed (SPEC §2)."""
+        """``Σ size(w) + size(b)`` over the edges listed (docs: model.md)."""
         return exact.enc(self.as_dict())
 
 

@@ -1,4 +1,4 @@
-"""JSON ``ermbit/1`` codecs for the ``erm``, ``backprop`` and ``witness`` kinds (SPEC §5).
+"""JSON ``ermbit/1`` codecs for the ``erm``, ``backprop`` and ``witness`` kinds (docs: format.md).
 
 Registered with :mod:`ermbit.formats` when :mod:`ermbit.network.erm` is imported.  Decoders raise
 :class:`~ermbit.errors.FormatError` naming the dotted field (``samples[2].loss``).

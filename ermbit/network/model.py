@@ -1,4 +1,4 @@
-"""The network model of the paper (SPEC §3.3): a DAG with parameters on its edges.
+"""The network model of the paper (paper §2): a DAG with parameters on its edges.
 
 * Every edge ``(u, v)`` carries a weight ``w_uv`` **and** a bias ``b_uv`` (θ ∈ ℚ^E × ℚ^E);
   only the sum of the biases into a node matters.
@@ -7,7 +7,7 @@
   ``f^v(x) = σ^v(x_v + Σ_{(u,v)∈E} (w_uv·f^u(x) + b_uv))``.  Sources must have the
   identity activation (the rule ignores it anyway, so another one would only mislead).
 * The output is the tuple of values at the chosen ``outputs``; edges may be ``frozen``
-  (constants for ERM, SPEC §3.3 and §4.6).
+  (constants for ERM, paper §2 and Claim B.1).
 
 Passes are exact and run on integers over common denominators (:mod:`ermbit.network.engine.passes`),
 reduced per node where polynomial σ would make them compound.  Sizes are bounded from
@@ -113,13 +113,13 @@ def _check_graph(st: Structure, edges: tuple[Edge, ...]) -> None:
         if st.is_source[v] and not isinstance(act, Identity):
             raise InputError(
                 f"nodes[{v}]: node {st.ids[v]!r} has no incoming edge, so it is a source "
-                f"with f = x (SPEC §3.3); its activation must be 'id', got {act}"
+                f"with f = x (paper §2); its activation must be 'id', got {act}"
             )
 
 
 @dataclass(frozen=True)
 class Network:
-    """A network of SPEC §3.3 with its parameters θ.
+    """A network of paper §2 with its parameters θ.
 
     Parameters
     ----------
@@ -402,7 +402,7 @@ class Network:
         *,
         budget_bits: int | None = DEFAULT_BUDGET_BITS,
     ) -> Pass:
-        """Exact forward pass: ``f^v(x)`` at every node (SPEC §3.3).
+        """Exact forward pass: ``f^v(x)`` at every node (paper §2).
 
         Parameters
         ----------
@@ -418,7 +418,7 @@ class Network:
             The pass runs at once if :meth:`predict_bits` fits it; otherwise each node
             is bounded from the actual (reduced) sizes of its inputs before it is
             computed, so cancellation that the static bound cannot see (the SLP
-            networks of SPEC §4.5) does not cause a refusal.
+            networks of Lemma 3.2) does not cause a refusal.
 
         Raises
         ------
@@ -461,7 +461,7 @@ class Network:
     def predict_bits(
         self, x: Mapping[str, object] | None = None, theta: Theta | None = None
     ) -> int:
-        """Upper bound on the size (SPEC §2) of every pre-activation and value of
+        """Upper bound on the size (docs: model.md) of every pre-activation and value of
         ``forward(x, theta)``, computed from bit lengths only (no pass is run).
 
         Magnitudes: ``|Σ t_i| <= k·max|t_i|``, ``|w f| = |w||f|``, ``|σ(z)| <= Σ|r_k||z|^k``
@@ -469,7 +469,7 @@ class Network:
         exponent vectors of the static common denominators (see :mod:`ermbit.network.engine.plan`).
         The bound ignores cancellation: with rational weights into a polynomial σ of
         degree μ >= 2 its denominators grow like ``D**(μ**depth)`` even when every value
-        is an integer (SPEC §4.5 networks), so it can be far above the true sizes;
+        is an integer (Lemma 3.2 networks), so it can be far above the true sizes;
         :meth:`forward` then checks node by node instead of refusing.
         """
         sample = self._inputs(x, "x")
@@ -528,7 +528,7 @@ class Network:
     # ------------------------------------------------------------------ JSON
 
     def to_json(self) -> dict[str, Any]:
-        """The fields of the SPEC §5 ``"network"`` kind (without ``format``/``kind``)."""
+        """The fields of the docs: format.md ``"network"`` kind (without ``format``/``kind``)."""
         edges = []
         for e in self.edges:
             item: dict[str, Any] = {"from": e.src, "to": e.dst, "w": fmt(e.w), "b": fmt(e.b)}

@@ -1,4 +1,4 @@
-"""Exact algebra of one activation σ used by pinning (SPEC §4.6) and its converse.
+"""Exact algebra of one activation σ used by pinning (Claim B.1) and its converse.
 
 * :func:`preimages` -- the solutions of ``σ(z) = t``: a finite sorted tuple, or None when
   there are infinitely many (a flat piece of a piecewise-linear σ, a constant σ).
@@ -14,7 +14,7 @@
 * :func:`solve_edge` -- all (w, b) with ``σ(x + w·y + b) = t`` for a list of equations
   ``(x, y, t)``: two equations with distinct y and finite preimage sets give at most
   ``|R₁|·|R₂|`` candidates, which every equation then filters.
-* :func:`template_points` and :func:`lift_point` -- the points pinning (SPEC §4.6) uses
+* :func:`template_points` and :func:`lift_point` -- the points pinning (Claim B.1) uses
   for the edge into a σ node and for the edges out of it.
 
 >>> from ermbit.network.activations import parse_activation
@@ -98,7 +98,7 @@ def _pl_roots(pl: PiecewiseLinear, t: Any) -> tuple[Any, ...] | None:
                 return None  # a flat piece at height t: an interval of solutions
             continue
         z = (t - c) / s
-        # piece i is t_{i-1} < z <= t_i (SPEC convention: a breakpoint joins the left piece)
+        # piece i is t_{i-1} < z <= t_i (the model's convention: a breakpoint joins the left piece)
         if (i == 0 or z > ts[i - 1]) and (i == len(ts) or z <= ts[i]):
             out.append(z)
     return tuple(sorted(out))

@@ -103,7 +103,7 @@ def decide(
     via : {"relu", "relu2"}
         ``sat-to-relu`` (R1) or ``sat-to-relu2`` (R2).
     pinned : bool
-        Use the all-trainable pinned form of the instance (SPEC §4.6).
+        Use the all-trainable pinned form of the instance (Claim B.1).
     solver : str
         PySAT back end of the pattern search.
     max_seconds : float, optional

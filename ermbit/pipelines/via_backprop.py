@@ -1,4 +1,4 @@
-"""#SAT through K Backprop-Bit instances (SPEC §4.9 with §4.8; paper Thm 1.3 (i)).
+"""#SAT through K Backprop-Bit instances (paper Thm 1.3 (i); docs: constructions/sharp-sat.md).
 
     #SAT(φ) = Σ_{r<K} 2^r·[bit_{K·E*+r}(N_φ) = 1]
 
@@ -59,7 +59,8 @@ class ViaResult:
     instances : int
         K, the number of Backprop-Bit instances built and answered.
     max_value_bits : int
-        The largest size (SPEC §2) of a value computed for a gradient (0 on the ``slp`` route).
+        The largest size (docs: model.md) of a value computed for a gradient (0 on the ``slp``
+        route).
     seconds : float
         Wall time, building included.
     distinct_gradients_computed : int
@@ -127,7 +128,7 @@ def count_via_backprop(
     route: str = "gradient",
     budget_bits: int | None = DEFAULT_BUDGET_BITS,
 ) -> ViaResult:
-    """#SAT(φ) from K exactly answered Backprop-Bit instances (SPEC §4.9).
+    """#SAT(φ) from K exactly answered Backprop-Bit instances (docs: constructions/sharp-sat.md).
 
     Parameters
     ----------
@@ -136,7 +137,8 @@ def count_via_backprop(
     activation : str or Polynomial
         σ of the networks (a polynomial of degree ≥ 2).
     bounded : bool
-        Build the bounded-value instances (SPEC §4.8 with §4.3): every SLP value in
+        Build the bounded-value instances (Thm 1.3 with the bounded-value SLPs of Lemma A.4/A.5):
+        every SLP value in
         [−1, 1], the count's bits at negative indices of the gradient.  The gradient then
         has about ``m·2^n`` bits for an SLP of n gates: tiny formulas only.
     route : str

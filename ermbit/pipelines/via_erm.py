@@ -1,4 +1,5 @@
-"""#SAT through ERM_bit, end to end (SPEC §4.9, the Turing reduction of Thm 1.1).
+"""#SAT through ERM_bit, end to end (docs: constructions/sharp-sat.md, the Turing reduction of Thm
+1.1).
 
 For a CNF φ, :class:`~ermbit.reductions.sat_to_slp.SatToSlp` builds the Kronecker SLP with
 ``#SAT(φ) = ⌊N_φ / 2^(K·E*)⌋ mod 2^K``.  Each bit ``K·E* + r`` (r < K) is one BitSLP query,
@@ -27,7 +28,8 @@ __all__ = ["ViaResult", "count_via_erm"]
 def count_via_erm(
     cnf: CNF, activation: object = "z**2", *, budget_bits: int | None = None
 ) -> ViaResult:
-    """#SAT(φ) from K promise ERM_bit instances, each decided exactly (SPEC §4.9).
+    """#SAT(φ) from K promise ERM_bit instances, each decided exactly (docs:
+    constructions/sharp-sat.md).
 
     Parameters
     ----------

@@ -1,7 +1,7 @@
-"""Source instances that are queries about an SLP (SPEC §3.2).
+"""Source instances that are queries about an SLP (docs: constructions/kronecker.md).
 
 :class:`BitQuery` is a BitSLP instance: an SLP and a bit index j, asking whether
-``bit_j(n_P) = 1`` (SPEC §2's bit, any integer j).  A PosSLP instance is just the SLP.
+``bit_j(n_P) = 1`` (docs: model.md's bit, any integer j).  A PosSLP instance is just the SLP.
 
 >>> from ermbit.slp import DEFAULT_BUDGET_BITS, SLP, bit
 >>> q = BitQuery(SLP(3, [("*", 0, 0)]), 3)          # 9 = 0b1001

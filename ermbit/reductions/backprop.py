@@ -1,6 +1,6 @@
-"""BitSLP → Backprop-Bit and PosSLP → Backprop-Sign (SPEC §4.8, paper Thm 1.3).
+"""BitSLP → Backprop-Bit and PosSLP → Backprop-Sign (Thm 1.3, paper Thm 1.3).
 
-Take the network of SPEC §4.5 at θ⁰ = θ* (:func:`~ermbit.reductions.slp_to_network.slp_network`),
+Take the network of Lemma 3.2 at θ⁰ = θ* (:func:`~ermbit.reductions.slp_to_network.slp_network`),
 add an identity node ``t`` and one edge ``e* = (v_ℓ, t)`` with ``(w, b) = (0, 0)`` -- the
 queried coordinate, the only trainable edge (the other edges stay frozen; freezing does
 not change gradients).  B copies of the sample ``(x = a_0 at v0, y = −a_0 at t)`` with
@@ -54,7 +54,7 @@ __all__ = [
     "sign_fix",
 ]
 
-#: Id of the added node t of SPEC §4.8 (no node of §4.5 is called that).
+#: Id of the added node t of Thm 1.3 (no node of the Lemma 3.2 network is called that).
 T_NODE = "t"
 
 
@@ -68,7 +68,7 @@ class GradientQuery:
         The target: network (θ⁰ = θ* plus ``e* = (v_ℓ, t)`` at (0, 0)), B samples, e*,
         and the query (a bit index *of the gradient*, or ``"sign"``).
     built : SlpNetwork
-        The §4.5 network of the program actually used (after the fix / rewriting).
+        The Lemma 3.2 network of the program actually used (after the fix / rewriting).
     meta : dict
         ``reduction``, ``copies`` (B), ``a0``, ``bounded``, and ``gradient_factor``
         (the gradient is this times n_P, resp. times ``2n_P − 1``); for bit queries
@@ -90,7 +90,7 @@ class GradientQuery:
 def gradient_instance(
     sn: SlpNetwork, copies: int, query: int | str, meta: dict[str, Any]
 ) -> GradientQuery:
-    """Add ``t`` and ``e* = (v_ℓ, t)`` at (0, 0) to ``sn`` and the B samples of SPEC §4.8."""
+    """Add ``t`` and ``e* = (v_ℓ, t)`` at (0, 0) to ``sn`` and the B samples of Thm 1.3."""
     net = sn.network
     network = Network(
         (*net.nodes, (T_NODE, Identity())),

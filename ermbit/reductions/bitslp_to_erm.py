@@ -1,8 +1,9 @@
-"""BitSLP → promise ERM_bit, and PosSLP → promise ERM_bit (SPEC §4.7; paper Lemma 3.2, Thm 1.1).
+"""BitSLP → promise ERM_bit, and PosSLP → promise ERM_bit (docs: constructions/bitslp-erm.md; paper
+Lemma 3.2, Thm 1.1).
 
-**bitslp-to-erm.**  For a query (P, j): the network of SPEC §4.5
+**bitslp-to-erm.**  For a query (P, j): the network of Lemma 3.2
 (:func:`~ermbit.reductions.slp_to_network.slp_network`, node ``v_i`` carries ``a_i`` under θ*),
-every edge pinned by SPEC §4.6 (:func:`~ermbit.reductions.pinning.pin`), and b main copies
+every edge pinned by Claim B.1 (:func:`~ermbit.reductions.pinning.pin`), and b main copies
 of the sample (x = a_0 at v0; bit loss ``1[bit_j(ŷ_{v_ℓ}) ≠ 1]``).  γ = a, promise (a, b),
 with ``0 ≤ a < b`` (default a = 0, b = 1).
 
@@ -10,11 +11,12 @@ with ``0 ≤ a < b`` (default a = 0, b = 1).
   is 0 if ``bit_j(n_P) = 1`` and b otherwise.
 * Any θ with ``L(θ) ≤ a < b + 1`` meets every auxiliary sample (each is repeated b + 1
   times), so its weights and bias sums are θ*'s and each σ edge is a symmetry of σ
-  (SPEC §4.6); such a θ computes the same function as θ*, so its main loss is θ*'s.
+  (Claim B.1); such a θ computes the same function as θ*, so its main loss is θ*'s.
   Hence **OPT = 0 iff bit_j(n_P) = 1**, and OPT ≥ b otherwise (promise gap).
-* Bit bound ``β = enc(θ*) + pinning_slack(network)`` (SPEC §3.4 [choice]: the paper's
+* Bit bound ``β = enc(θ*) + pinning_slack(network)`` (docs: model.md [choice]: the paper's
   polynomial bound is not specified).  θ* fits; so does every θ the auxiliary samples
-  allow once each bias sum sits on one edge (for the integer sums of §4.5 that is the
+  allow once each bias sum sits on one edge (for the integer sums of the Lemma 3.2 network that is
+  the
   cheapest split) -- including the symmetric alternatives, whose extra size the slack
   counts.  So admissibility never decides the answer.
 
@@ -60,7 +62,7 @@ def erm_bit_bound(sn: SlpNetwork) -> int:
 def pinned_slp_network(
     slp: SLP, activation: Polynomial, copies: int
 ) -> tuple[SlpNetwork, PinnedForm]:
-    """The §4.5 network of ``slp`` and its pinned form for ``copies`` main copies (cached:
+    """The Lemma 3.2 network of ``slp`` and its pinned form for ``copies`` main copies (cached:
     the K bit queries of one count share them)."""
     sn = slp_network(slp, activation)
     return sn, pin(sn.network, (), repeat=copies + 1)
@@ -166,7 +168,7 @@ class PosSlpToErm(_SlpToErm):
 
     name: ClassVar[str] = "posslp-to-erm"
     source_kind: ClassVar[str] = "slp"
-    summary: ClassVar[str] = "PosSLP → promise ERM_bit, hinge loss on 2n_P − 1 (SPEC §4.7)"
+    summary: ClassVar[str] = "PosSLP → promise ERM_bit, hinge loss on 2n_P − 1 (Thm 1.1)"
 
     def _yes(self, src: SLP) -> bool:
         from ermbit.slp import posslp

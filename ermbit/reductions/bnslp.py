@@ -1,4 +1,4 @@
-"""SLP → bounded-value SLP (SPEC §4.3, paper Lemma A.4/A.5).
+"""SLP → bounded-value SLP (Lemma A.4/A.5, paper Lemma A.4/A.5).
 
 Given P with n gates and ``a_0 = 1``, build Q with m gates and constant ``b_0 = 2^(−m)``
 computing ``ã_i = b_0^(e_i)·a_i``: ``e_0 = 1``; at a product ``e_i = e_j + e_k``; at a sum

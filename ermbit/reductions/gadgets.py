@@ -2,7 +2,7 @@
 
 For a polynomial activation σ(T) = Σ_{k=0}^{μ} r_k T^k with rational r_k, r_μ ≠ 0 and
 degree μ ≥ 2, the shifts σ(U + j), j = 0..μ, form a basis of the polynomials of degree ≤ μ
-(SPEC §4.4).  Writing U² and U in that basis gives, for all rationals x, y, t,
+(Lemma 3.1).  Writing U² and U in that basis gives, for all rationals x, y, t,
 
 * x·y = Σ_j κ_j·(σ(x+y+j) − σ(x+j) − σ(y+j))  (the multiplication gadget; κ = λ/2 where
   U² = Σ_j λ_j σ(U + j)), because the cross term of (x+y)² is 2xy;
@@ -128,7 +128,7 @@ def _derive(coeffs: Sequence[Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Gadget:
-    """The gadgets of Lemma 3.1 for one polynomial activation σ (SPEC §4.4).
+    """The gadgets of Lemma 3.1 for one polynomial activation σ (Lemma 3.1).
 
     Build one with :func:`gadget` or :meth:`from_coeffs`; direct construction checks that
     every field is the unique exact solution for ``coeffs``.
@@ -146,7 +146,7 @@ class Gadget:
     common_denominator : int
         D = lcm of the denominators of κ.
     kappa_int : tuple of int
-        D·κ_j, the integer weights of the SLP → network construction (SPEC §4.5).
+        D·κ_j, the integer weights of the SLP → network construction (Lemma 3.2).
 
     Raises
     ------

@@ -1,4 +1,4 @@
-"""NAE-SAT → set splitting on the literals (SPEC §4.11 R2, second link).
+"""NAE-SAT → set splitting on the literals (Thm 1.4 R2, second link).
 
 The universe is the 2n literals (element ``2(i−1)`` is ``x_i``, ``2(i−1)+1`` is ``¬x_i``);
 the sets are ``{x_i, ¬x_i}`` for every variable and the literal set of every clause.  An

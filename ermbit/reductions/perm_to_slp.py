@@ -1,4 +1,4 @@
-"""0/1 permanent → SLP by Kronecker substitution (SPEC §4.2).
+"""0/1 permanent → SLP by Kronecker substitution (docs: constructions/permanent.md).
 
 For an n×n 0/1 matrix A let ``K = ⌊n·log₂ n⌋ + 1`` (1 if n = 1), ``X_j = 2^(K·(n+1)^j)``:
 
@@ -28,7 +28,8 @@ __all__ = ["PermToSlp", "permanent_parameters"]
 
 
 def permanent_parameters(n: int) -> tuple[int, int]:
-    """``(K, e*)`` of SPEC §4.2; ``K - 1 = ⌊n·log₂ n⌋`` is ``bitlen(n^n) - 1``.
+    """``(K, e*)`` of docs: constructions/permanent.md; ``K - 1 = ⌊n·log₂ n⌋`` is ``bitlen(n^n) -
+    1``.
 
     >>> permanent_parameters(2), permanent_parameters(1)
     ((3, 4), (1, 1))

@@ -1,4 +1,4 @@
-"""Pinning: frozen edges compiled into auxiliary forcing samples (SPEC §4.6, paper Claim B.1).
+"""Pinning: frozen edges compiled into auxiliary forcing samples (Claim B.1, paper Claim B.1).
 
 **Normal form** (checked by :func:`check_normal_form`): every non-identity node U has
 exactly one incoming edge, from an identity node L, frozen at (1, 0).
@@ -30,7 +30,7 @@ into r (free ones included) when every free tail is an identity node (y⁰ = 0).
 points are chosen so).  Other templates add ``σ(x_U + w·y_L + b) = y_U`` at more points:
 ``σ(α + b) = σ(α)`` from those of U's out-edges, ``σ((w − 1)·y_L + b) = σ(0)`` from those
 that change L (through a frozen edge into L).  So the symmetries are a superset of what
-survives: in the networks of SPEC §4.5 every L has such an in-edge and only (1, 0) is left.
+survives: in the networks of Lemma 3.2 every L has such an in-edge and only (1, 0) is left.
 Free weights are **not** forced: a template never changes the value at the tail of a free
 edge without dropping the labels of its head and of everything below it; if that would
 hide the head q of a frozen edge (p, q) in p's own template, :func:`pin` refuses.
@@ -81,7 +81,7 @@ Overrides = dict[str, tuple[Any, Any]]
 
 
 def check_normal_form(network: Network) -> None:
-    """Raise InputError naming the first non-identity node not fed as SPEC §4.6 requires."""
+    """Raise InputError naming the first non-identity node not fed as Claim B.1 requires."""
     for node, act in network.nodes:
         if isinstance(act, Identity):
             continue
@@ -143,7 +143,7 @@ class _Templates:
             if v in hidden:
                 raise InputError(
                     f"network: template {name!r} changes the tail of a free edge above {v!r}, "
-                    "so it cannot label that node (SPEC §4.6 keeps free weights free)"
+                    "so it cannot label that node (Claim B.1 keeps free weights free)"
                 )
         xs = tuple((v, x[v]) for v in self.ids if x[v] != 0)
         ys = tuple((v, y[v]) for v in self.ids if v not in hidden)
@@ -221,7 +221,7 @@ class PinnedForm:
 def pin(
     network: Network, main_samples: Iterable[Sample] = (), *, repeat: int | None = None
 ) -> PinnedForm:
-    """Compile the frozen edges of ``network`` into forcing samples (SPEC §4.6).
+    """Compile the frozen edges of ``network`` into forcing samples (Claim B.1).
 
     Parameters
     ----------
@@ -291,7 +291,7 @@ def pinning_slack(network: Network) -> int:
 
 
 def pin_instance(inst: ERMInstance) -> ERMInstance:
-    """The all-trainable ERM_bit instance equivalent to a frozen-form one (SPEC §4.6).
+    """The all-trainable ERM_bit instance equivalent to a frozen-form one (Claim B.1).
 
     Samples: the main samples, then the auxiliary ones, repeated ``max(b, ⌊γ⌋, 0) + 1``
     times so that violating one costs more than γ (b + 1 whenever γ < b, as in a promise
@@ -364,7 +364,7 @@ class Pin(ExactErmTarget):
     source_kind: ClassVar[str] = "erm"
     target_kind: ClassVar[str] = "erm"
     counting: ClassVar[str] = "decision"
-    summary: ClassVar[str] = "frozen edges → auxiliary forcing samples (SPEC §4.6)"
+    summary: ClassVar[str] = "frozen edges → auxiliary forcing samples (Claim B.1)"
 
     def forward(self, src: ERMInstance) -> ERMInstance:
         return pin_instance(src)
@@ -387,7 +387,7 @@ class Pin(ExactErmTarget):
             if _free_sum(src.network, free, node) != before:
                 raise InputError(
                     f"solution: pinning fixes the free biases into {node!r} at "
-                    f"{exact.fmt(before)} (SPEC §4.6); this witness changes them"
+                    f"{exact.fmt(before)} (Claim B.1); this witness changes them"
                 )
         return Witness.of({**src.network.theta(), **free})
 

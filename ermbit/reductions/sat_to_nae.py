@@ -1,4 +1,4 @@
-"""SAT → NAE-SAT: add one fresh variable z to every clause (SPEC §4.11 R2, first link).
+"""SAT → NAE-SAT: add one fresh variable z to every clause (Thm 1.4 R2, first link).
 
 A not-all-equal (NAE) formula is satisfied when every clause has a true *and* a false
 literal.  With ``φ' = ⋀_j (C_j ∨ z)``, z false, ``C_j ∨ z`` is NAE-satisfied iff C_j has a

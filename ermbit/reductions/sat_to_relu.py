@@ -1,7 +1,7 @@
-"""SAT → ReLU ERM_bit by a direct gadget network (SPEC §4.11 R1): NP-hardness.
+"""SAT → ReLU ERM_bit by a direct gadget network (Thm 1.4 R1): NP-hardness.
 
 The network (identity and ReLU nodes; every ReLU node fed by one identity "pre" node
-through an edge frozen at (1, 0), the normal form pinning needs, SPEC §4.6):
+through an edge frozen at (1, 0), the normal form pinning needs, Claim B.1):
 
 * a source ``s``, fed 1 in the one main sample;
 * per variable i an identity node ``v{i}`` with the only **trainable** edge into it,
@@ -174,7 +174,7 @@ class SatToRelu(Reduction):
     source_kind: ClassVar[str] = "cnf"
     target_kind: ClassVar[str] = "erm"
     counting: ClassVar[str] = "decision"
-    summary: ClassVar[str] = "SAT → ReLU ERM_bit, direct gadgets (SPEC §4.11 R1): SAT ⇔ OPT = 0"
+    summary: ClassVar[str] = "SAT → ReLU ERM_bit, direct gadgets (Thm 1.4 R1): SAT ⇔ OPT = 0"
 
     def __init__(self, pinned: bool = False) -> None:
         if not isinstance(pinned, bool):

@@ -1,4 +1,4 @@
-"""#SAT → SLP by Kronecker substitution (SPEC §4.1; parsimonious).
+"""#SAT → SLP by Kronecker substitution (docs: constructions/kronecker.md; parsimonious).
 
 For a CNF φ with clauses C_1..C_m of sizes k_j (after normalisation), let
 ``B = 2·max k_j`` and ``K = n + Σ_j ⌈log₂ k_j⌉ + 1``, ``Z_j = 2^(K·B^(j−1))``.  The SLP
@@ -67,7 +67,7 @@ def read_block(value: Any, offset: int, width: int) -> int:
 
 
 def kronecker_parameters(cnf: CNF) -> tuple[int, int, int]:
-    """``(B, K, E*)`` of SPEC §4.1 for ``cnf``.
+    """``(B, K, E*)`` of docs: constructions/kronecker.md for ``cnf``.
 
     >>> kronecker_parameters(CNF(2, ((1, 2),)))
     (4, 4, 2)

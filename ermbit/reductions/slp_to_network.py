@@ -1,4 +1,4 @@
-"""SLP → network with {σ, id} nodes (SPEC §4.5, paper Lemma 3.2, network part).
+"""SLP → network with {σ, id} nodes (Lemma 3.2, paper Lemma 3.2, network part).
 
 One identity node ``v_i`` per SLP value; ``v0`` is the source, fed ``x = a_0``.  Under the
 intended parameters θ* (the edge parameters of the built network, every edge frozen)
@@ -16,13 +16,13 @@ node ``v_i`` carries ``a_i`` exactly:
 * ``a_i = a_j · a_j`` (squaring, **[choice]**): the first identity of Lemma 3.1,
   ``x² = Σ_r λ_r σ(x+r)`` with ``λ = 2κ``, used directly: per shift r with ``κ_r ≠ 0`` one
   identity node ``L = x+r`` (edge ``(v_j, L) = (1, r)``), one σ node ``U`` fed by ``(1, 0)``,
-  and ``(U, z_i) = (2κ'_r, 0)``; then ``(z_i, v_i) = (1/D, 0)`` as above.  SPEC §4.5 instead
+  and ``(U, z_i) = (2κ'_r, 0)``; then ``(z_i, v_i) = (1/D, 0)`` as above.  Lemma 3.2 instead
   runs the product gadget with x = y and merges the parallel edges this creates; both are
   exact, this one needs one σ node per shift instead of three (for σ = z² one square
   instead of three, which is what keeps network evaluation within a small factor of SLP
   evaluation), and no parallel edge arises.
 
-Normal form (what pinning, SPEC §4.6, relies on): every non-identity node ``U`` has exactly
+Normal form (what pinning, Claim B.1, relies on): every non-identity node ``U`` has exactly
 one incoming edge, from an identity node, frozen at ``(1, 0)``.  There are no parallel
 edges.  Node ids read ``v3``, ``g3.r1.L1``, ``g3.r1.U2``, ``g3.z`` (squaring: ``g3.r1.L``,
 ``g3.r1.U``).
@@ -54,7 +54,7 @@ __all__ = ["SlpNetwork", "SlpToNetwork", "node_values", "require_polynomial", "s
 
 @dataclass(frozen=True)
 class SlpNetwork:
-    """The network of SPEC §4.5 for one SLP, with θ* as its (frozen) edge parameters.
+    """The network of Lemma 3.2 for one SLP, with θ* as its (frozen) edge parameters.
 
     Attributes
     ----------
@@ -172,7 +172,7 @@ def _product_gate(
 
 
 def slp_network(slp: SLP, activation: object = "z**2") -> SlpNetwork:
-    """The network of SPEC §4.5: under θ* and input ``a_0`` at ``v0``, ``v_i`` carries ``a_i``.
+    """The network of Lemma 3.2: under θ* and input ``a_0`` at ``v0``, ``v_i`` carries ``a_i``.
 
     Parameters
     ----------

@@ -1,9 +1,9 @@
-"""Set splitting → ReLU ERM_bit on the classical data set (SPEC §4.11 R2, last link).
+"""Set splitting → ReLU ERM_bit on the classical data set (Thm 1.4 R2, last link).
 
 For a universe 0..d−1 and sets c₁, c₂, …: the points of ℝ^d are the origin (label 1),
 every unit vector e_i (label 0) and every set's indicator 1_c (label 1); squared loss,
 γ = 0.  The network computes ``f(x) = ReLU(1 − ReLU(w₁·x + c₁) − ReLU(w₂·x + c₂))`` with
-the first layer trainable and the output layer frozen.  In the model of SPEC §3.3:
+the first layer trainable and the output layer frozen.  In the model of paper §2:
 
 * sources ``x{i}`` (the coordinates), identity nodes ``h1``, ``h2`` with trainable edges
   ``(x{i}, h{k})`` of weight w_k,i (c_k is the **sum** of their biases, which is all that
@@ -14,15 +14,15 @@ the first layer trainable and the output layer frozen.  In the model of SPEC §3
 * the output ReLU node ``y`` fed by ``o`` through frozen (1, 0).
 
 Every ReLU node has one in-edge, from an identity node, frozen at (1, 0): the normal form
-of pinning (SPEC §4.6).  An empty set cannot be split, and 1_∅ is the origin: its point is
+of pinning (Claim B.1).  An empty set cannot be split, and 1_∅ is the origin: its point is
 labelled 0 instead, contradicting the origin's label (a singleton {i} contradicts e_i by
 itself).
 
 * **Forward (lift)**: for a split (S₁, S₂), ``w_k,i = 1`` on S_k and ``−(L − 1)`` elsewhere
   (L = max(2, largest set size)), all biases 0.  Then h_k(e_i) = [i ∈ S_k], so o(e_i) = 0;
   o(0) = 1; and for a split set c, ``w_k·1_c = |c ∩ S_k| − (L−1)|c ∖ S_k| ≤ (|c|−1) − (L−1)
-  ≤ 0``, so o(1_c) = 1.  (SPEC's −2d works too; −(L − 1) keeps the weights short.)
-* **Back** (SPEC §4.11): zero loss at the origin forces c_k ≤ 0; at e_i some k has
+  ≤ 0``, so o(1_c) = 1.  (A bias of −2d works too; −(L − 1) keeps the weights short.)
+* **Back** (Thm 1.4): zero loss at the origin forces c_k ≤ 0; at e_i some k has
   w_k,i + c_k > 0 -- put i in S₁ if k = 1 works, else in S₂; a set c ⊆ S_k would have
   ``w_k·1_c + c_k = Σ_{i∈c}(w_k,i + c_k) − (|c| − 1)c_k > 0``, contradicting its label 1.
 * **Bit bound** β = 2d·(4 + bitlen(L − 1)): the lifted witness has 2d edges, each with
@@ -31,7 +31,7 @@ itself).
   thresholds); ``back`` is many-to-one.  Decision-preserving.
 * **Pinned form** (``pinned=True``): :func:`~ermbit.reductions.pinning.pin_instance`.  Its
   baseline template also fixes each c_k at θ*'s value 0 (free edges keep free weights, but
-  their biases are pinned when their tails are 0 in every template, SPEC §4.6).  The
+  their biases are pinned when their tails are 0 in every template, Claim B.1).  The
   reduction stays correct: the lift has c_k = 0 and the back argument only needs c_k ≤ 0.
 * With a **trainable** output layer the data set is not a valid reduction (for 3-element
   sets ½·ReLU(Σx − 1) + ReLU(1 − Σx) fits every point): the frozen layer is essential.
@@ -198,7 +198,7 @@ def lift_split(target: SplitReluInstance, side: Sequence[int]) -> Witness:
 
 
 def back_split(target: SplitReluInstance, solution: Witness) -> Split:
-    """S₁ = {i : w₁,i + c₁ > 0}, c₁ the bias sum into h1 (the SPEC §4.11 argument)."""
+    """S₁ = {i : w₁,i + c₁ > 0}, c₁ the bias sum into h1 (the Thm 1.4 argument)."""
     theta = target.instance.theta_of(solution)
     net = target.instance.network
     c1 = sum((theta.get(e.key, (e.w, e.b))[1] for e in net.in_edges("h1")), exact.Q(0))
@@ -214,7 +214,7 @@ class SplittingToRelu2(Reduction):
     source_kind: ClassVar[str] = "splitting"
     target_kind: ClassVar[str] = "erm"
     counting: ClassVar[str] = "decision"
-    summary: ClassVar[str] = "set splitting → ReLU ERM_bit, classical data set (SPEC §4.11 R2)"
+    summary: ClassVar[str] = "set splitting → ReLU ERM_bit, classical data set (Thm 1.4 R2)"
 
     def __init__(self, pinned: bool = False) -> None:
         if not isinstance(pinned, bool):
@@ -271,7 +271,7 @@ class SplittingToRelu2(Reduction):
 
 
 class SatToRelu2(Reduction):
-    """CNF φ ↦ sat-to-nae ∘ nae-to-splitting ∘ splitting-to-relu2 (SPEC §4.11 R2).
+    """CNF φ ↦ sat-to-nae ∘ nae-to-splitting ∘ splitting-to-relu2 (Thm 1.4 R2).
 
     φ satisfiable ⇔ some admissible θ has loss 0.  Any CNF works (not only 3-CNF): the
     splitting sets are {x_i, ¬x_i} and, per clause, its literals plus z (clause width + 1).

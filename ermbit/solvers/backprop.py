@@ -1,4 +1,5 @@
-"""Exact answers to Backprop-Bit / Backprop-Sign instances (SPEC §3.4, §4.8).
+"""Exact answers to Backprop-Bit / Backprop-Sign instances (paper Thm 1.3; docs:
+constructions/backprop.md).
 
 Two routes, both exact:
 
@@ -9,7 +10,7 @@ Two routes, both exact:
   known).  It reads the *source*, so it is only a shortcut whose answers the tests check
   against the gradient.
 
-:func:`edge_gradient` is an independent implementation of the passes of SPEC §3.3,
+:func:`edge_gradient` is an independent implementation of the passes of paper §2,
 restricted to what one coordinate needs, on rationals in lowest terms (``mpq``, and
 ``mpz`` for integers):
 
@@ -65,7 +66,7 @@ _Z0, _Z1 = exact.Z(0), exact.Z(1)
 class EdgeGradient:
     """``∂L/∂w_e`` and ``∂L/∂b_e`` at the network's θ, and what computing them took.
 
-    ``max_bits`` is the largest SPEC §2 size of a value computed (pre-activations, node
+    ``max_bits`` is the largest docs: model.md size of a value computed (pre-activations, node
     values, adjoints); ``nodes_evaluated`` counts forward node evaluations over samples.
     """
 
@@ -97,7 +98,8 @@ class _Meter:
 
 
 def _bits(q: Any) -> int:
-    """SPEC §2 size of an ``mpz`` or ``mpq`` (``bitlen(1) = 1`` for an integer's denominator)."""
+    """docs: model.md size of an ``mpz`` or ``mpq`` (``bitlen(1) = 1`` for an integer's
+    denominator)."""
     return int(q.numerator.bit_length() + q.denominator.bit_length()) + 1
 
 
@@ -267,7 +269,7 @@ def edge_gradient(
     *,
     budget_bits: int | None = DEFAULT_BUDGET_BITS,
 ) -> EdgeGradient:
-    """``∂L/∂w_e`` and ``∂L/∂b_e`` at the network's own θ, exactly (SPEC §3.3-3.4).
+    """``∂L/∂w_e`` and ``∂L/∂b_e`` at the network's own θ, exactly (paper §2; docs: model.md).
 
     ``L = Σ_i repeat_i·𝓛_i(f_θ(x_i), y_i)``; reverse mode gives
     ``∂L/∂w_uv = Σ_i repeat_i·δ_v(x_i)·f^u(x_i)`` and ``∂L/∂b_uv = Σ_i repeat_i·δ_v(x_i)``
@@ -300,7 +302,7 @@ def edge_gradient(
 
 
 def answer_from_gradient(query: int | str, gradient: Any) -> int:
-    """The bit ``query`` of ``gradient`` (0/1, SPEC §2), or its sign (−1/0/1) for ``"sign"``.
+    """The bit ``query`` of ``gradient`` (0/1, docs: model.md), or its sign (−1/0/1) for ``"sign"``.
 
     >>> answer_from_gradient(2, 12), answer_from_gradient("sign", exact.parse("-1/3"))
     (1, -1)

@@ -1,8 +1,8 @@
-"""Paper App. E / Thm 1.4 (SPEC §4.10), measured: value sizes in piecewise-linear networks.
+"""Paper App. E / Thm 1.4 (App. E), measured: value sizes in piecewise-linear networks.
 
 For a network whose non-source activations are all piecewise linear (identity, ReLU,
 :class:`~ermbit.network.activations.PiecewiseLinear`, polynomials of degree <= 1),
-:func:`app_e_bound` states an explicit bound on the SPEC §2 size of every value of the
+:func:`app_e_bound` states an explicit bound on the docs: model.md size of every value of the
 forward pass and of the backward pass (squared, half-squared or hinge loss), and
 :func:`measure` reports the sizes actually met.
 

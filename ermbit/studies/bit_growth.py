@@ -1,7 +1,7 @@
-"""Paper Fig. 1 (SPEC §4.12): value sizes and gradient norms against depth, σ = z² and ReLU.
+"""Paper Fig. 1 (docs: results.md): value sizes and gradient norms against depth, σ = z² and ReLU.
 
 For depth d = 1..D, a random layered network (:func:`layered_network`) is run forward
-and backward exactly; each row reports the largest size (SPEC §2, bits) of any value of
+and backward exactly; each row reports the largest size (docs: model.md, bits) of any value of
 the two passes and ``log₂‖∇L‖``.  With σ = z² the sizes roughly double per layer; with
 ReLU they grow at most linearly (App. E, :mod:`ermbit.studies.app_e`).
 

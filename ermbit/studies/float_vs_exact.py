@@ -1,4 +1,5 @@
-"""Floating point against exact arithmetic on gradient instances (SPEC §4.12, §4.8).
+"""Floating point against exact arithmetic on gradient instances (paper Thm 1.3 and Fig. 1; docs:
+constructions/bit-growth.md).
 
 **This module contains floating-point code on purpose** (and is the only place in
 ermbit that evaluates a network in float64): :func:`float_edge_gradient` runs the forward
@@ -6,14 +7,15 @@ and backward pass of an :class:`~ermbit.network.model.Network` in IEEE float64 (
 optional extra ``float``, imported lazily), and :func:`study` puts it next to the exact
 gradient (:func:`ermbit.solvers.backprop.edge_gradient`) and next to the answer
 read from the source SLP (:mod:`ermbit.slp`), on the Backprop-Bit/Sign instances of
-SPEC §4.8.  Nothing exact depends on a float.
+Thm 1.3.  Nothing exact depends on a float.
 
 The instances are built to show the three ways float64 fails:
 
 * ``square3-L`` -- 3^(2^L) by L squarings; Backprop-Bit on bit 0 (always 1): once the
   value passes 2^53 the float has no units digit, past 2^1024 it is ``inf``;
 * ``kronecker-…`` -- #SAT of a small CNF read from the bit block of the gradient
-  (SPEC §4.9): the block sits far below the leading bits, so float64 reads garbage;
+  (docs: constructions/sharp-sat.md): the block sits far below the leading bits, so float64 reads
+  garbage;
 * ``cancel-…`` -- Backprop-Sign with n_P = (a+1)² − a² − 2a − c for a = 3^(2^L) (so
   n_P = 1 − c is tiny next to the intermediate values); float64 cancels to 0 and the
   2n_P − 1 fix then reports the wrong sign;
@@ -125,7 +127,7 @@ def float_edge_gradient(
 ) -> float:
     """``∂L/∂w_e`` computed in IEEE float64 (**floating point**, for the study only).
 
-    Same rules as the exact passes (SPEC §3.3): every weight, bias, input, coefficient
+    Same rules as the exact passes (paper §2): every weight, bias, input, coefficient
     and label is rounded to float64 once, then forward and reverse mode run in float64
     with overflow to ``inf`` and invalid operations to ``nan`` (no exception).
     """
@@ -162,7 +164,7 @@ def float_edge_gradient(
 
 
 def float_bit(g: float, j: int) -> int | None:
-    """``bit_j`` (SPEC §2) of the float64 value ``g``, read exactly; None for inf/nan.
+    """``bit_j`` (docs: model.md) of the float64 value ``g``, read exactly; None for inf/nan.
 
     >>> float_bit(6.0, 1), float_bit(0.75, -2), float_bit(float("inf"), 0)
     (1, 1, None)

@@ -1,4 +1,4 @@
-"""Paper Thm F.1: no gadget of Lemma 3.1's kind exists for σ = T^α with α ∉ ℕ (SPEC §4.12).
+"""Paper Thm F.1: no gadget of Lemma 3.1's kind exists for σ = T^α with α ∉ ℕ (docs: results.md).
 
 :func:`gadget_negative` sets up the linear system that the coefficients c_s of a
 combination ``Σ_s c_s·(σ(x+y+s) − σ(x+s) − σ(y+s)) = x·y`` must satisfy on sample

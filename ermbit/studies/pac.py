@@ -1,4 +1,4 @@
-"""Thm 1.6: PAC sample complexity in the real and in the bit model (SPEC §4.12).
+"""Thm 1.6: PAC sample complexity in the real and in the bit model (docs: results.md).
 
 Hypotheses ``h_c(x) = 2^(−q)·⌊c·x·2^q⌋`` with ``c ∈ [0, 1)`` on the domain
 ``{2^0, 2^1, …, 2^q}`` under the uniform distribution.  ``h_c(2^i)`` reads the first

@@ -1,4 +1,4 @@
-"""Paper Remark 1.5 (SPEC §4.10): activations rounded to k bits keep the passes small.
+"""Paper Remark 1.5 (App. E): activations rounded to k bits keep the passes small.
 
 :class:`Rounded` wraps any activation σ and rounds its output **down** to the k-bit
 dyadic grid, ``σ_k(z) = 2^(−k)·⌊2^k·σ(z)⌋`` (floor: towards −∞, also for negative
@@ -93,7 +93,7 @@ class Rounded(Activation):
         return Q(s.numerator // s.denominator, 1 << self.k)
 
     def to_json(self) -> Any:
-        """Not a SPEC §5 kind (networks with it are not saved); a readable description."""
+        """Not a docs: format.md kind (networks with it are not saved); a readable description."""
         clip = None if self.clip is None else fmt(self.clip)
         return {"rounded": {"inner": self.inner.to_json(), "k": self.k, "clip": clip}}
 

@@ -101,7 +101,8 @@ def lg_sum(terms: Iterable[LogBound]) -> LogBound:
 
 
 def size_bound(a: LogBound, den_bits: int) -> int:
-    """Bound on SPEC §2 ``size`` of ``q = n/D`` with ``|q| <= 2**a`` and ``bitlen(D) <= den_bits``.
+    """Bound on docs: model.md ``size`` of ``q = n/D`` with ``|q| <= 2**a`` and ``bitlen(D) <=
+    den_bits``.
 
     The numerator is ``|q|*D < 2**(a + den_bits)``; reducing to lowest terms only
     shrinks both parts.

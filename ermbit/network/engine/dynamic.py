@@ -3,7 +3,7 @@
 A :class:`~ermbit.network.engine.plan.Plan` fixes every common denominator from θ alone and never
 reduces.  With a polynomial σ of degree μ >= 2 and rational weights that denominator
 grows like ``D**(μ**depth)`` even when the values are small integers: the SLP networks of
-SPEC §4.5 multiply by ``1/D`` after every gadget.  A :class:`DynPlan` pass still carries
+Lemma 3.2 multiply by ``1/D`` after every gadget.  A :class:`DynPlan` pass still carries
 integer numerators over one denominator per node shared by the whole batch, but
 
 * a node's denominator is computed from the **actual** denominators of its inputs

@@ -16,7 +16,7 @@ bounds ``|f^v| >= 2**lo_v`` are propagated with log arithmetic only:
 
 A rational with ``|q| >= 2**lo``, ``lo >= 0``, has a numerator of at least ``lo + 1`` bits,
 so ``size(q) >= lo + 3``: a node whose bound passes the budget certainly does.  Where
-cancellation is possible (the gadgets of SPEC §4.4) no bound is claimed.
+cancellation is possible (the gadgets of Lemma 3.1) no bound is claimed.
 """
 
 from __future__ import annotations

@@ -11,8 +11,8 @@ through :func:`ermbit.network.erm.loss_in_lowest_terms`; the answers of both agr
 :meth:`ermbit.network.model.Network.forward` keeps numerators over common denominators fixed by
 θ alone (no gcd per node), so with rational weights and a degree-μ σ the denominator
 exponents multiply by μ per layer even when every value is an integer -- the networks of
-SPEC §4.5 for σ = 1 − 2z⁴ (D = 576) are refused there.  This pass reduces every value to
-lowest terms instead, so sizes are the SPEC §2 sizes of the values themselves.  It refuses
+Lemma 3.2 for σ = 1 − 2z⁴ (D = 576) are refused there.  This pass reduces every value to
+lowest terms instead, so sizes are the docs: model.md sizes of the values themselves.  It refuses
 (before the arithmetic) a σ evaluation whose result could exceed ``budget_bits``: for
 σ of degree μ, ``size(σ(z)) ≤ μ·size(z) + Σ_k size(r_k)``.
 

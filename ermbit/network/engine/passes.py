@@ -13,7 +13,7 @@ denominators,
 actual
   denominators of its inputs, and the pre-activations of σ of degree >= 2 are reduced
   per node.  Used where static denominators would grow like ``D**(μ**depth)`` (rational
-  weights into polynomial σ, as in the SLP networks of SPEC §4.5, whose values are
+  weights into polynomial σ, as in the SLP networks of Lemma 3.2, whose values are
   integers).
 
 Budgets (``budget_bits``; None disables every check), forward:
@@ -62,7 +62,7 @@ __all__ = [
 DEFAULT_BUDGET_BITS = 1 << 28
 #: Up to this static bound (bits) the static engine is used even where its denominators
 #: compound: they then cost little, while the dynamic engine's bookkeeping costs some
-#: microseconds per node.  Measured crossover: about 10^5 bits on SPEC §4.5 networks
+#: microseconds per node.  Measured crossover: about 10^5 bits on Lemma 3.2 networks
 #: (where the static bound is far above the true sizes); layered z² networks with
 #: rational weights (nothing cancels) run 1.5-3 times slower dynamically around it.
 STATIC_UP_TO = 1 << 18
@@ -71,7 +71,7 @@ XMag = tuple[tuple[int, LogBound], ...]
 
 
 class NodeSizes(NamedTuple):
-    """SPEC §2 sizes of a node's pre-activation and value (in lowest terms)."""
+    """docs: model.md sizes of a node's pre-activation and value (in lowest terms)."""
 
     pre: int
     value: int
@@ -85,7 +85,7 @@ def _q(num: Any, den: Any) -> Any:
 
 
 class Pass:
-    """One exact forward pass (SPEC §3.3); made by :meth:`ermbit.network.model.Network.forward`.
+    """One exact forward pass (paper §2); made by :meth:`ermbit.network.model.Network.forward`.
 
     Numerators are kept as integers over per-node denominators shared by the batch; the
     rational views below are computed (and cached) on first access.
@@ -149,7 +149,7 @@ class Pass:
 
     @cached_property
     def sizes(self) -> dict[str, NodeSizes]:
-        """SPEC §2 size of every pre-activation and value, in lowest terms."""
+        """docs: model.md size of every pre-activation and value, in lowest terms."""
         return {i: NodeSizes(size(self.pre[i]), size(self.values[i])) for i in self.plan.st.ids}
 
     @property

@@ -8,8 +8,8 @@ exact-match and γ is below every sample's repeat; other γ, and the bit loss, a
 **Supported networks.**  Identity, ReLU, piecewise-linear and affine nodes (a polynomial of
 degree ≥ 2 is refused), such that every *free* weight multiplies a θ-independent value in
 every sample: trainable edges leave sources or nodes fed only through frozen edges from
-them (R1 and R2 of SPEC §4.11 are of this kind: the trainable parameters sit in the first
-layer).  Pinned instances (SPEC §4.6, all edges trainable) are first presolved
+them (R1 and R2 of Thm 1.4 are of this kind: the trainable parameters sit in the first
+layer).  Pinned instances (Claim B.1, all edges trainable) are first presolved
 (:func:`~ermbit.solvers.erm.presolve.presolve`): the forcing samples fix the other weights, the
 bias sums and the (w, b) of edges into ReLU nodes, and the rest must then be of that kind.
 Otherwise an InputError names the offending edge.

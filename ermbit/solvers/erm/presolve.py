@@ -1,4 +1,4 @@
-"""Presolve: what the forcing samples of an ERM_bit instance fix (the converse of SPEC §4.6).
+"""Presolve: what the forcing samples of an ERM_bit instance fix (the converse of Claim B.1).
 
 Reads the instance alone -- its graph, activations, samples and the constants on frozen
 edges; never the parameters of trainable edges (θ*) nor ``meta``.
@@ -17,7 +17,7 @@ edges; never the parameters of trainable edges (θ*) nor ``meta``.
 * At a **non-identity node** fed by one trainable edge (L, U), the equations
   ``σ(x + w·y + b) = t`` have a finite solution set once two of them have distinct y and
   finitely many preimages (:func:`ermbit.network.symmetry.solve_edge`): for the templates of
-  SPEC §4.6 it is the set of symmetries σ(wz + b) ≡ σ(z) that survive.  For z² the τ
+  Claim B.1 it is the set of symmetries σ(wz + b) ≡ σ(z) that survive.  For z² the τ
   templates give w² = 1 and 2wb = 0 (coefficients of z² and z), so (1, 0) and (−1, 0);
   the latter dies as soon as L's value changes in some template (an edge into L).  For
   ReLU, σ(w + b) = 1 and σ(2w + b) = 2 have the single preimages 1 and 2, so

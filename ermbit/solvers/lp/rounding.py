@@ -1,4 +1,4 @@
-"""Small rational solutions of linear systems (short encodings, SPEC §2).
+"""Small rational solutions of linear systems (short encodings, docs: model.md).
 
 An ERM_bit witness must satisfy ``enc(θ) = Σ size(θ_e) <= β``, so a feasible point
 found by the simplex method (whose vertices can have long entries) is worth moving to a
