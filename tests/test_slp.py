@@ -16,7 +16,6 @@ from ermbit.slp import (
     SLP,
     Gate,
     SLPBuilder,
-    _magnitudes,
     bit,
     bits_low,
     bitslp,
@@ -30,6 +29,7 @@ from ermbit.slp import (
     sign,
     values,
 )
+from ermbit.slp.bounds import _magnitudes
 from tests.strategies_slp import slps
 
 PROPS = settings(max_examples=60, deadline=None)
