@@ -59,6 +59,7 @@ from typing import Any
 
 from ermbit.errors import DimacsError, InputError, InputTypeError
 from ermbit.exact import Z
+from ermbit.validate import check_int
 
 __all__ = ["CNF"]
 
@@ -74,14 +75,6 @@ _GZIP_MAGIC = b"\x1f\x8b"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 
 
-def _check_int(value: object, what: str) -> int:
-    if isinstance(value, _MPZ):
-        return int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{what}: expected an int, got {type(value).__name__} {value!r}")
-    return value
-
-
 def _normalise(clauses: Iterable[Any], n: int) -> tuple[tuple[int, ...], ...]:
     """Check every literal and drop repeats inside a clause (first occurrence kept)."""
     norm: list[tuple[int, ...]] = []
@@ -90,7 +83,7 @@ def _normalise(clauses: Iterable[Any], n: int) -> tuple[tuple[int, ...], ...]:
             raise InputTypeError(f"clause {ci}: expected a sequence of ints, got {clause!r}")
         seen: dict[int, None] = {}
         for lit in clause:
-            lit = _check_int(lit, f"clause {ci}")
+            lit = check_int(lit, f"clause {ci}")
             if lit == 0:
                 raise InputError(f"clause {ci} contains literal 0")
             if abs(lit) > n:
@@ -159,13 +152,13 @@ class CNF:
     comments: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
-        n = _check_int(self.num_vars, "num_vars")
+        n = check_int(self.num_vars, "num_vars")
         if n < 0:
             raise InputError(f"num_vars: must be >= 0, got {n}")
         object.__setattr__(self, "num_vars", n)
         object.__setattr__(self, "clauses", _normalise(self.clauses, n))
         if self.projection is not None:
-            proj = [_check_int(v, "projection") for v in self.projection]
+            proj = [check_int(v, "projection") for v in self.projection]
             for v in proj:
                 if not 1 <= v <= n:
                     raise InputError(f"projection: variable {v} out of range for n = {n}")
@@ -240,7 +233,7 @@ class CNF:
             return tuple(items)
         vals: list[bool | None] = [None] * self.num_vars
         for lit in items:
-            lit = _check_int(lit, "assignment")
+            lit = check_int(lit, "assignment")
             if lit == 0 or abs(lit) > self.num_vars:
                 raise InputError(f"assignment: literal {lit} out of range for n = {self.num_vars}")
             vals[abs(lit) - 1] = lit > 0

@@ -25,6 +25,7 @@ from ermbit.errors import BudgetExceeded, FormatError, InputError, InputTypeErro
 from ermbit.exact import Q, parse, size, to_fraction
 from ermbit.network.activations import Identity, PiecewiseLinear, Polynomial, ReLU
 from ermbit.network.model import Edge, Network, NetworkBuilder
+from ermbit.validate import DEFAULT_BUDGET_BITS
 from tests.strategies_net import networks, networks_with_inputs, rationals
 
 F = Fraction
@@ -432,16 +433,17 @@ def test_budget_refuses_a_deep_squaring_network_before_computing() -> None:
     with pytest.raises(BudgetExceeded) as info:
         net.forward({"v0": 3})
     assert time.perf_counter() - start < 2
-    assert info.value.predicted > 2**depth and info.value.budget == 2**28
+    assert info.value.predicted > 2**depth and info.value.budget == DEFAULT_BUDGET_BITS
     assert "budget_bits=" in str(info.value) and "--budget-bits" in str(info.value)
     with pytest.raises(BudgetExceeded):
         net.forward({"v0": 3}, budget_bits=10**6)
     small = Network(tuple(nodes[:6]), tuple(edges[:5]), ("v5",))
-    p = small.forward({"v0": 3}, budget_bits=None)
-    assert p.predicted_bits is None
+    p = small.forward({"v0": 3}, budget_bits=None)  # None is the default budget, not "unbounded"
+    assert p.predicted_bits is not None and p.predicted_bits <= DEFAULT_BUDGET_BITS
     with pytest.raises(BudgetExceeded):
         small.backward(p, {"v5": 1}, budget_bits=20)
-    assert small.backward(p, {"v5": 1}, budget_bits=None).predicted_bits is None
+    g = small.backward(p, {"v5": 1}, budget_bits=None)
+    assert g.predicted_bits is not None and g.predicted_bits <= DEFAULT_BUDGET_BITS
 
 
 # ---------------------------------------------------------------- validation
@@ -710,11 +712,11 @@ def test_dynamic_engine_matches_naive(case: Any, data: Any) -> None:
         q = fresh.forward(other, budget_bits=1 << 40)
         g = fresh.backward(p, seed, budget_bits=1 << 40)
         both = fresh.backward_batch([p, q], [seed, seed], budget_bits=1 << 40)
-        unmetered = fresh.forward(x, budget_bits=None)
+        default = fresh.forward(x, budget_bits=None)
     pre, val = naive(net, x)
     assert {v: fr(r) for v, r in p.values.items()} == val
     assert {v: fr(r) for v, r in p.pre.items()} == pre
-    assert unmetered.values == p.values
+    assert default.values == p.values
     assert p.predicted_bits is not None and p.max_value_bits <= p.predicted_bits
     assert g.predicted_bits is not None and g.max_bits <= g.predicted_bits
     for e in net.edges:

@@ -20,8 +20,9 @@ import random
 from fractions import Fraction
 from typing import Any, TypeVar
 
-from ermbit.errors import InputError, InputTypeError
+from ermbit.errors import InputError
 from ermbit.exact import Z, fmt, parse
+from ermbit.validate import check_bool, check_int
 
 __all__ = [
     "below",
@@ -37,24 +38,6 @@ __all__ = [
 
 _MPZ = type(Z(0))
 _T = TypeVar("_T")
-
-
-def check_int(value: object, name: str, *, minimum: int | None = None) -> int:
-    """``value`` as an ``int`` (``mpz`` accepted), refusing bools, floats and strings."""
-    if isinstance(value, _MPZ):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InputTypeError(f"{name}: expected an int, got {type(value).__name__} {value!r}")
-    if minimum is not None and value < minimum:
-        raise InputError(f"{name}: must be >= {minimum}, got {value}")
-    return value
-
-
-def check_bool(value: object, name: str) -> bool:
-    """``value`` as a ``bool``; ints such as 0/1 are refused so typos do not pass."""
-    if not isinstance(value, bool):
-        raise InputTypeError(f"{name}: expected a bool, got {type(value).__name__} {value!r}")
-    return value
 
 
 def make_rng(seed: object, name: str = "seed") -> random.Random:

@@ -11,9 +11,9 @@
   ``enc`` counts the sizes of their weights and biases.
 * Backprop-Bit/Sign (:class:`BackpropInstance`): the bit j or the sign of ``∂L/∂w_{e*}`` at
   the network's own θ.
-* Size budgets: every method takes ``budget_bits``; ``None`` means the default budget of
-  :mod:`ermbit.network.engine.passes` (as on the command line, where no ``--budget-bits`` means the
-  default), never "unbounded" — pass a large number to go further.
+* Size budgets: every method takes ``budget_bits``; ``None`` means
+  :data:`ermbit.validate.DEFAULT_BUDGET_BITS` (as everywhere), never "unbounded" — pass a
+  larger number to go further.
 
 >>> from ermbit.network.model import NetworkBuilder
 >>> nb = NetworkBuilder()
@@ -34,6 +34,7 @@ from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
 from ermbit.network.engine.lowest import loss_lowest
 from ermbit.network.model import Network
+from ermbit.validate import budget
 
 __all__ = [
     "LOSS_KINDS",
@@ -165,10 +166,9 @@ def _check_samples(net: Network, samples: Sequence[Sample]) -> tuple[Sample, ...
 def _loss_and_passes(
     net: Network, samples: Sequence[Sample], budget_bits: int | None
 ) -> tuple[Any, list[Any]]:
-    from ermbit.network.engine.passes import DEFAULT_BUDGET_BITS
-
-    budget = DEFAULT_BUDGET_BITS if budget_bits is None else budget_bits
-    passes = net.forward_batch([s.inputs for s in samples], budget_bits=budget) if samples else []
+    passes = (
+        net.forward_batch([s.inputs for s in samples], budget_bits=budget_bits) if samples else []
+    )
     total = exact.Q(0)
     for s, p in zip(samples, passes, strict=True):
         total += s.repeat * s.loss.value(p.values, s.labels)
@@ -318,14 +318,12 @@ class BackpropInstance:
 
     def gradients(self, *, budget_bits: int | None = None) -> tuple[Any, Any, int]:
         """``(∂L/∂w_{e*}, ∂L/∂b_{e*}, largest value size)`` at the network's θ, exactly."""
-        from ermbit.network.engine.passes import DEFAULT_BUDGET_BITS
-
-        budget = DEFAULT_BUDGET_BITS if budget_bits is None else budget_bits
-        passes = self.network.forward_batch([s.inputs for s in self.samples], budget_bits=budget)
+        limit = budget(budget_bits)
+        passes = self.network.forward_batch([s.inputs for s in self.samples], budget_bits=limit)
         seeds = []
         for s, p in zip(self.samples, passes, strict=True):
             seeds.append({v: s.repeat * d for v, d in s.loss.seed(p.values, s.labels).items()})
-        grad = self.network.backward_batch(passes, seeds, budget_bits=budget)
+        grad = self.network.backward_batch(passes, seeds, budget_bits=limit)
         biggest = max([grad.max_bits, *(p.max_value_bits for p in passes)])
         return grad.dw[self.edge], grad.db[self.edge], biggest
 

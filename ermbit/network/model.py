@@ -44,15 +44,15 @@ from ermbit.network.engine.backward import backward_many
 from ermbit.network.engine.bits import lg
 from ermbit.network.engine.dynamic import DynPlan
 from ermbit.network.engine.passes import (
-    DEFAULT_BUDGET_BITS,
     Grad,
     NodeSizes,
     Pass,
     forward_many,
 )
 from ermbit.network.engine.plan import Plan, Structure
+from ermbit.validate import budget
 
-__all__ = ["DEFAULT_BUDGET_BITS", "Edge", "Grad", "Network", "NetworkBuilder", "NodeSizes", "Pass"]
+__all__ = ["Edge", "Grad", "Network", "NetworkBuilder", "NodeSizes", "Pass"]
 
 EdgeKey = tuple[str, str]
 Theta = Mapping[EdgeKey, tuple[object, object]]
@@ -400,7 +400,7 @@ class Network:
         x: Mapping[str, object] | None = None,
         theta: Theta | None = None,
         *,
-        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+        budget_bits: int | None = None,
     ) -> Pass:
         """Exact forward pass: ``f^v(x)`` at every node (paper §2).
 
@@ -414,7 +414,8 @@ class Network:
             many passes at one θ, build ``with_theta(θ)`` once: compiled plans are cached
             per network.
         budget_bits : int or None
-            Size budget (bits) of every number of the pass; None disables the checks.
+            Size budget (bits) of every number of the pass; None means
+            :data:`ermbit.validate.DEFAULT_BUDGET_BITS`.
             The pass runs at once if :meth:`predict_bits` fits it; otherwise each node
             is bounded from the actual (reduced) sizes of its inputs before it is
             computed, so cancellation that the static bound cannot see (the SLP
@@ -431,18 +432,18 @@ class Network:
         InputTypeError
             A float input or parameter.
         """
-        return self._forward([self._inputs(x, "x")], theta, budget_bits)[0]
+        return self._forward([self._inputs(x, "x")], theta, budget(budget_bits))[0]
 
     def forward_batch(
         self,
         xs: Sequence[Mapping[str, object]],
         theta: Theta | None = None,
         *,
-        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+        budget_bits: int | None = None,
     ) -> list[Pass]:
         """:meth:`forward` for many inputs sharing one compiled plan and one size check."""
         samples = [self._inputs(x, f"xs[{t}]") for t, x in enumerate(xs)]
-        return self._forward(samples, theta, budget_bits)
+        return self._forward(samples, theta, budget(budget_bits))
 
     def _forward(
         self, samples: list[dict[int, Any]], theta: Theta | None, budget_bits: int | None
@@ -481,7 +482,7 @@ class Network:
         pass_: Pass,
         seed: Mapping[str, object],
         *,
-        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+        budget_bits: int | None = None,
     ) -> Grad:
         """Exact reverse mode of ``L = Σ_v seed_v·f^v`` at the pass's θ and input.
 
@@ -499,14 +500,14 @@ class Network:
             For a pass of another network, or an unknown node in ``seed``.
         """
         self._check_passes([pass_], "pass_")
-        return backward_many(self, [pass_], [self._inputs(seed, "seed")], budget_bits)
+        return backward_many(self, [pass_], [self._inputs(seed, "seed")], budget(budget_bits))
 
     def backward_batch(
         self,
         passes: Sequence[Pass],
         seeds: Sequence[Mapping[str, object]],
         *,
-        budget_bits: int | None = DEFAULT_BUDGET_BITS,
+        budget_bits: int | None = None,
     ) -> Grad:
         """Gradient of ``Σ_i Σ_v seeds[i][v]·f^v(x_i)``: :meth:`backward` summed over
         samples (scale a seed by a sample's repeat count).  Passes from one
@@ -517,7 +518,7 @@ class Network:
             )
         self._check_passes(passes, "passes")
         parsed = [self._inputs(s, f"seeds[{t}]") for t, s in enumerate(seeds)]
-        return backward_many(self, passes, parsed, budget_bits)
+        return backward_many(self, passes, parsed, budget(budget_bits))
 
     def _check_passes(self, passes: Sequence[Pass], what: str) -> None:
         for t, p in enumerate(passes):

@@ -31,7 +31,6 @@ from ermbit.problems.queries import BitQuery
 from ermbit.reductions.backprop import GradientQuery, SlpToBackpropBit
 from ermbit.reductions.sat_to_slp import SatToSlp
 from ermbit.solvers.backprop import (
-    DEFAULT_BUDGET_BITS,
     EdgeGradient,
     answer_from_gradient,
     answer_via_slp,
@@ -126,7 +125,7 @@ def count_via_backprop(
     *,
     bounded: bool = False,
     route: str = "gradient",
-    budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    budget_bits: int | None = None,
 ) -> ViaResult:
     """#SAT(φ) from K exactly answered Backprop-Bit instances (docs: constructions/sharp-sat.md).
 

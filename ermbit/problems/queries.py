@@ -3,7 +3,7 @@
 :class:`BitQuery` is a BitSLP instance: an SLP and a bit index j, asking whether
 ``bit_j(n_P) = 1`` (docs: model.md's bit, any integer j).  A PosSLP instance is just the SLP.
 
->>> from ermbit.slp import DEFAULT_BUDGET_BITS, SLP, bit
+>>> from ermbit.slp import SLP, bit
 >>> q = BitQuery(SLP(3, [("*", 0, 0)]), 3)          # 9 = 0b1001
 >>> q.answer(), q.size_summary()
 (1, {'gates': 1, 'bit': 3})
@@ -16,7 +16,7 @@ from typing import Any
 
 from ermbit.errors import InputTypeError
 from ermbit.exact import parse_int
-from ermbit.slp import DEFAULT_BUDGET_BITS, SLP, bit
+from ermbit.slp import SLP, bit
 
 __all__ = ["BitQuery"]
 
@@ -46,7 +46,7 @@ class BitQuery:
             raise InputTypeError(f"slp: expected an SLP, got {type(self.slp).__name__}")
         object.__setattr__(self, "j", int(parse_int(self.j, name="j")))
 
-    def answer(self, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
+    def answer(self, *, budget_bits: int | None = None) -> int:
         """``bit_j(n_P)`` (0 or 1), by :func:`ermbit.slp.bit` (exact)."""
         return bit(self.slp, self.j, budget_bits=budget_bits)
 

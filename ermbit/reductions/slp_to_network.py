@@ -44,7 +44,7 @@ from typing import Any, ClassVar
 from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q
 from ermbit.network.activations import Activation, Polynomial, parse_activation
-from ermbit.network.model import DEFAULT_BUDGET_BITS, Network, NetworkBuilder
+from ermbit.network.model import Network, NetworkBuilder
 from ermbit.reductions.base import Claim, Reduction
 from ermbit.reductions.gadgets import Gadget, gadget
 from ermbit.slp import SLP, Gate
@@ -217,9 +217,7 @@ def slp_network(slp: SLP, activation: object = "z**2") -> SlpNetwork:
     return SlpNetwork(net, value_node, "v0", gad, gad.common_denominator, slp)
 
 
-def node_values(
-    sn: SlpNetwork, *, budget_bits: int | None = DEFAULT_BUDGET_BITS
-) -> tuple[Any, ...]:
+def node_values(sn: SlpNetwork, *, budget_bits: int | None = None) -> tuple[Any, ...]:
     """``(f^{v_0}, …, f^{v_ℓ})`` of the exact forward pass under θ* with input ``a_0`` at v0.
 
     Raises

@@ -61,6 +61,7 @@ from ermbit.network.erm import ERMInstance, Sample, Witness
 from ermbit.network.model import Network, NetworkBuilder
 from ermbit.problems.splitting import SetSplitting, is_split
 from ermbit.reductions.base import Claim, Oracles, Reduction
+from ermbit.reductions.compose import Chained, Composite
 from ermbit.reductions.nae_to_splitting import NaeToSplitting
 from ermbit.reductions.pinning import pin_instance
 from ermbit.reductions.sat_to_nae import SatToNae
@@ -270,13 +271,13 @@ class SplittingToRelu2(Reduction):
         return SetSplitting(d, sets)
 
 
-class SatToRelu2(Reduction):
-    """CNF φ ↦ sat-to-nae ∘ nae-to-splitting ∘ splitting-to-relu2 (Thm 1.4 R2).
+class SatToRelu2(Composite):
+    """CNF φ ↦ splitting-to-relu2 ∘ nae-to-splitting ∘ sat-to-nae (Thm 1.4 R2), composed.
 
     φ satisfiable ⇔ some admissible θ has loss 0.  Any CNF works (not only 3-CNF): the
     splitting sets are {x_i, ¬x_i} and, per clause, its literals plus z (clause width + 1).
-    ``lift`` and ``back`` compose the three links' maps; the intermediate NAE formula
-    travels with the target (``chain``).
+    ``lift``, ``back`` and the claim are those of :class:`~ermbit.reductions.compose.Composite`;
+    the NAE formula and the splitting instance travel with the target (``chain``).
     """
 
     name: ClassVar[str] = "sat-to-relu2"
@@ -286,55 +287,21 @@ class SatToRelu2(Reduction):
     summary: ClassVar[str] = "SAT → NAE → set splitting → ReLU ERM_bit data set: SAT ⇔ OPT = 0"
 
     def __init__(self, pinned: bool = False) -> None:
-        self.last = SplittingToRelu2(pinned=pinned)
+        super().__init__(
+            SatToNae(),
+            NaeToSplitting(),
+            SplittingToRelu2(pinned=pinned),
+            name=type(self).name,
+            summary=type(self).summary,
+        )
         self.pinned = pinned
 
-    def forward(self, src: CNF) -> SplitReluInstance:
+    def forward(self, src: CNF) -> Chained:
         if not isinstance(src, CNF):
             raise InputTypeError(f"src: expected a CNF, got {type(src).__name__}")
-        nae = SatToNae().forward(src)
-        sp = NaeToSplitting().forward(nae)
-        meta = {
-            "reduction": self.name,
-            "variables": src.num_vars,
-            "clauses": src.num_clauses,
-            "elements": sp.size,
-            "sets": len(sp.sets),
-            "pinned": self.pinned,
-        }
-        return SplitReluInstance(build_target(sp, self.pinned, meta), sp, self.pinned, (nae,))
-
-    def lift(self, src: CNF, target: SplitReluInstance, solution: Sequence[bool]) -> Witness:
-        (nae,) = target.chain
-        values = tuple(bool(v) for v in solution)
-        side = NaeToSplitting().lift(nae, target.splitting, SatToNae().lift(src, nae, values))
-        return lift_split(target, side)
-
-    def back(self, src: CNF, target: SplitReluInstance, solution: Witness) -> tuple[bool, ...]:
-        (nae,) = target.chain
-        side = back_split(target, solution)
-        return SatToNae().back(src, nae, NaeToSplitting().back(nae, target.splitting, side))
-
-    def claim(self, src: CNF) -> Claim:
-        return Claim(
-            statement="φ satisfiable ⇔ some θ with enc(θ) ≤ β has L(θ) = 0",
-            relation="iff",
-            source=lambda s, o: o.is_sat(s),
-            target=lambda s, t, o: decided(t.instance, o),
-            source_oracle="SAT solver (oracles.is_sat)",
-            target_oracle="pattern search (SAT patterns + exact LP)",
-        )
+        t = super().forward(src)
+        meta = {"variables": src.num_vars, "clauses": src.num_clauses, "pinned": self.pinned}
+        return Chained(t.final, t.chain, {**t.meta, **meta})
 
     def source_solutions(self, src: CNF, oracles: Oracles) -> Iterator[tuple[bool, ...]]:
         return sat_models(src, oracles)
-
-    def is_source_solution(self, src: CNF, solution: Sequence[bool]) -> bool:
-        return src.satisfied_by(tuple(bool(v) for v in solution))
-
-    def is_target_solution(self, target: SplitReluInstance, solution: Witness) -> bool:
-        return target.instance.accepts(solution)
-
-    def target_solutions(
-        self, src: CNF, target: SplitReluInstance, oracles: Oracles
-    ) -> Iterator[Witness]:
-        return self.last.target_solutions(target.splitting, target, oracles)

@@ -35,10 +35,9 @@ from ermbit.slp.evaluate import (
     sign,
     values,
 )
-from ermbit.slp.program import DEFAULT_BUDGET_BITS, OPS, SLP, Gate
+from ermbit.slp.program import OPS, SLP, Gate
 
 __all__ = [
-    "DEFAULT_BUDGET_BITS",
     "OPS",
     "SLP",
     "Gate",

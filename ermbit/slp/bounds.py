@@ -10,7 +10,8 @@ from collections.abc import Sequence
 
 from ermbit import exact
 from ermbit.errors import BudgetExceeded
-from ermbit.slp.program import _HINT, SLP, _as_int
+from ermbit.slp.program import _HINT, SLP
+from ermbit.validate import budget
 
 __all__ = ["predict_bits"]
 
@@ -91,13 +92,15 @@ def predict_bits(slp: SLP) -> list[int]:
     return [1 + n + d for n, d in zip(nb, den, strict=True)]
 
 
-def _check_budget(sizes: Sequence[int], budget_bits: int, what: str, total: bool = False) -> None:
+def _check_budget(
+    sizes: Sequence[int], budget_bits: int | None, what: str, total: bool = False
+) -> None:
     """Refuse if a predicted size (or their sum, with ``total``) is over the budget."""
-    budget = _as_int(budget_bits, "budget_bits")
+    limit = budget(budget_bits)
     if total:
         worst, label = sum(sizes), f"{what} (all {len(sizes)} values together)"
     else:
         i = max(range(len(sizes)), key=sizes.__getitem__)
         worst, label = sizes[i], f"{what} (value a_{i})"
-    if worst > budget:
-        raise BudgetExceeded(label, predicted=worst, budget=budget, hint=_HINT.format(n=worst))
+    if worst > limit:
+        raise BudgetExceeded(label, predicted=worst, budget=limit, hint=_HINT.format(n=worst))

@@ -7,7 +7,8 @@ from typing import Any
 
 from ermbit import exact
 from ermbit.errors import InputError
-from ermbit.slp.program import SLP, Gate, _as_int, _show
+from ermbit.slp.program import SLP, Gate, _show
+from ermbit.validate import check_int
 
 __all__ = ["SLPBuilder", "pruned"]
 
@@ -70,7 +71,7 @@ class SLPBuilder:
 
     def _gate(self, op: str, j: int, k: int) -> int:
         for name, v in (("i", j), ("j", k)):
-            if _as_int(v, name) < 0 or v > self.last:
+            if check_int(v, name) < 0 or v > self.last:
                 raise InputError(f"{name}: index {_show(v)} out of range 0..{self.last}")
         key = self._key(op, int(j), int(k))
         if key not in self._memo:
@@ -109,7 +110,7 @@ class SLPBuilder:
 
         Uses at most ``2 * bitlen(c)`` gates (plus 2 for ``c < 0``).
         """
-        c = _as_int(c, "c")
+        c = check_int(c, "c")
         one = self.one()
         if c <= 0:
             return self.zero() if c == 0 else self.sub(self.zero(), self.small_int(-c))
@@ -122,7 +123,7 @@ class SLPBuilder:
 
     def pow(self, i: int, e: int) -> int:
         """Index of ``a_i ** e`` by square-and-multiply (``e = 0`` gives :meth:`one`)."""
-        e = _as_int(e, "e")
+        e = check_int(e, "e")
         if e < 0:
             raise InputError(f"e: exponent must be >= 0, got {_show(e)}")
         if e == 0:
@@ -167,7 +168,7 @@ class SLPBuilder:
         >>> b.build(three).gates[-1], b.build(three, prune=True).length
         (Gate(op='*', j=2, k=0), 2)
         """
-        out = self.last if out is None else _as_int(out, "out")
+        out = self.last if out is None else check_int(out, "out")
         if not 0 <= out <= self.last:
             raise InputError(f"out: index {_show(out)} out of range 0..{self.last}")
         gates = list(self._gates)

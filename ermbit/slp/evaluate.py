@@ -13,7 +13,8 @@ from typing import Any
 from ermbit import exact
 from ermbit.errors import InputError
 from ermbit.slp.bounds import _check_budget, _predict, predict_bits
-from ermbit.slp.program import DEFAULT_BUDGET_BITS, SLP, _as_int, _show
+from ermbit.slp.program import SLP, _show
+from ermbit.validate import check_int
 
 __all__ = [
     "bit",
@@ -57,7 +58,7 @@ def _require_integer(slp: SLP, what: str) -> None:
         raise InputError(f"slp: {what} needs an integer SLP, but a0 = {exact.fmt(slp.a0)}")
 
 
-def evaluate_int(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
+def evaluate_int(slp: SLP, *, budget_bits: int | None = None) -> Any:
     """Exact value ``n_P`` (an ``mpz``) of an integer SLP, computed in ``mpz`` only.
 
     Raises
@@ -72,7 +73,7 @@ def evaluate_int(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
     return _execute(slp, slp.a0.numerator, None, keep=False)[-1]
 
 
-def evaluate(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
+def evaluate(slp: SLP, *, budget_bits: int | None = None) -> Any:
     """Exact value ``n_P`` as an ``mpq``; integer SLPs are run in ``mpz`` (much faster).
 
     Intermediate values are released after their last use, so memory stays near the
@@ -92,7 +93,7 @@ def evaluate(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
     return _execute(slp, slp.a0, None, keep=False)[-1]
 
 
-def values(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> list[Any]:
+def values(slp: SLP, *, budget_bits: int | None = None) -> list[Any]:
     """All values ``[a_0, ..., a_l]`` as ``mpq``.
 
     All of them are kept, so the budget applies to their predicted total size.
@@ -129,7 +130,7 @@ def evaluate_mod(slp: SLP, modulus: int) -> Any:
     (True, True)
     """
     _require_integer(slp, "evaluate_mod")
-    m = exact.Z(_as_int(modulus, "modulus"))
+    m = exact.Z(check_int(modulus, "modulus"))
     if m < 1:
         raise InputError(f"modulus: must be >= 1, got {_show(m)}")
     reduce = _reducer(m)
@@ -170,7 +171,7 @@ def possible_signs(slp: SLP) -> frozenset[int]:
     return sets[-1]
 
 
-def sign(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
+def sign(slp: SLP, *, budget_bits: int | None = None) -> int:
     """Exact sign of ``n_P`` (-1, 0 or 1).
 
     Decided by :func:`possible_signs` when that is a single sign, else by full exact
@@ -186,7 +187,7 @@ def sign(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
     return int((v > 0) - (v < 0))
 
 
-def _low_bits(slp: SLP, count: int, budget_bits: int) -> Any | None:
+def _low_bits(slp: SLP, count: int, budget_bits: int | None) -> Any | None:
     """``|n_P| mod 2**count`` by modular evaluation, or None when the sign is not known."""
     signs = possible_signs(slp)
     if not (signs <= {0, 1} or signs <= {-1, 0}):
@@ -199,7 +200,7 @@ def _low_bits(slp: SLP, count: int, budget_bits: int) -> Any | None:
     return r if signs <= {0, 1} else (-r) & mask
 
 
-def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
+def bits_low(slp: SLP, j: int, *, budget_bits: int | None = None) -> Any:
     """``|n_P| mod 2**(j+1)`` for an integer SLP: bits ``0..j`` of ``|n_P|`` (docs: model.md).
 
     The residue mod ``2**(j+1)`` is the two's complement of ``n_P``, which gives the bits of
@@ -212,7 +213,7 @@ def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any
     mpz(2)
     """
     _require_integer(slp, "bits_low")
-    j = _as_int(j, "j")
+    j = check_int(j, "j")
     if j < 0:
         raise InputError(f"j: bits_low needs j >= 0, got {_show(j)}")
     nb, _ = _predict(slp)
@@ -223,7 +224,7 @@ def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any
     return n if j >= nb[-1] else n & ((exact.Z(1) << (j + 1)) - 1)
 
 
-def bit(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
+def bit(slp: SLP, j: int, *, budget_bits: int | None = None) -> int:
     """``bit_j(n_P) = floor(2**(-j) |u| / v) mod 2`` (docs: model.md) for any integer ``j``.
 
     Shortcuts, all exact: 0 when ``j`` is at least the predicted numerator length (then
@@ -234,7 +235,7 @@ def bit(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
     >>> bit(s, 0), bit(s, 1), bit(s, -1), bit(SLP("3/4"), -1)
     (1, 0, 0, 1)
     """
-    j = _as_int(j, "j")
+    j = check_int(j, "j")
     nb, _ = _predict(slp)
     if j >= nb[-1] or (j < 0 and slp.is_integer):
         return 0
@@ -245,12 +246,12 @@ def bit(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
     return exact.bit(evaluate(slp, budget_bits=budget_bits), j)
 
 
-def posslp(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> bool:
+def posslp(slp: SLP, *, budget_bits: int | None = None) -> bool:
     """PosSLP: whether ``n_P > 0`` (exact)."""
     return sign(slp, budget_bits=budget_bits) > 0
 
 
-def bitslp(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> bool:
+def bitslp(slp: SLP, j: int, *, budget_bits: int | None = None) -> bool:
     """BitSLP: whether ``bit_j(n_P) = 1`` (exact; ``j`` may be negative)."""
     return bit(slp, j, budget_bits=budget_bits) == 1
 
@@ -268,7 +269,7 @@ def is_zero_mod_primes(slp: SLP, trials: int, rng: random.Random, *, prime_bits:
     >>> is_zero_mod_primes(s, 5, random.Random(1))
     True
     """
-    trials, prime_bits = _as_int(trials, "trials"), _as_int(prime_bits, "prime_bits")
+    trials, prime_bits = check_int(trials, "trials"), check_int(prime_bits, "prime_bits")
     if trials < 1 or prime_bits < 3:
         raise InputError(f"trials, prime_bits: need >= 1 and >= 3, got {trials}, {prime_bits}")
     p, q = slp.a0.numerator, slp.a0.denominator

@@ -1,4 +1,4 @@
-"""Straight-line programs: gates and programs (validated values), the default budget."""
+"""Straight-line programs: gates and programs (validated values)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,11 @@ from typing import Any
 
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
+from ermbit.validate import check_int
 
-__all__ = ["DEFAULT_BUDGET_BITS", "OPS", "SLP", "Gate"]
+__all__ = ["OPS", "SLP", "Gate"]
 
 OPS = ("+", "-", "*")
-#: Default size budget: no single value may be predicted to need more than 2**30 bits
-#: (128 MiB).  Multiplying two such numbers needs a few times that in scratch memory.
-DEFAULT_BUDGET_BITS = 1 << 30
 _MPZ = type(exact.Z(0))
 _HINT = "pass budget_bits={n} (or --budget-bits {n} on the command line)"
 
@@ -22,12 +20,6 @@ _HINT = "pass budget_bits={n} (or --budget-bits {n} on the command line)"
 def _show(n: int) -> str:
     """An int for a message; ``str`` refuses ints over 4300 digits, and they are unreadable."""
     return str(n) if exact.bitlen(n) <= 64 else f"<an integer of {exact.bitlen(n)} bits>"
-
-
-def _as_int(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | _MPZ):
-        raise InputTypeError(f"{name}: expected an int, got {type(value).__name__} {value!r:.80}")
-    return int(value)
 
 
 @dataclass(frozen=True)
@@ -50,7 +42,7 @@ class Gate:
         if type(self.j) is int and type(self.k) is int and self.j >= 0 and self.k >= 0:
             return  # the common case, checked without the conversions below
         for name in ("j", "k"):
-            v = _as_int(getattr(self, name), name)
+            v = check_int(getattr(self, name), name)
             if v < 0:
                 raise InputError(f"{name}: gate operand index must be >= 0, got {_show(v)}")
             object.__setattr__(self, name, v)

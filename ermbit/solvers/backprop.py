@@ -47,10 +47,9 @@ from ermbit.errors import BudgetExceeded, InputError
 from ermbit.network.activations import Activation, Identity, Polynomial
 from ermbit.network.erm import BackpropInstance, Sample
 from ermbit.network.model import Network
-from ermbit.slp import DEFAULT_BUDGET_BITS, SLP  # one value ≤ 2^30 bits, as for SLPs
+from ermbit.slp import SLP  # one value ≤ 2^30 bits, as for SLPs
 
 __all__ = [
-    "DEFAULT_BUDGET_BITS",
     "EdgeGradient",
     "answer",
     "answer_from_gradient",
@@ -267,7 +266,7 @@ def edge_gradient(
     samples: Sequence[Sample],
     edge: tuple[str, str],
     *,
-    budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    budget_bits: int | None = None,
 ) -> EdgeGradient:
     """``∂L/∂w_e`` and ``∂L/∂b_e`` at the network's own θ, exactly (paper §2; docs: model.md).
 
@@ -314,7 +313,7 @@ def answer_from_gradient(query: int | str, gradient: Any) -> int:
     return exact.bit(gradient, query)
 
 
-def answer(instance: BackpropInstance, *, budget_bits: int | None = DEFAULT_BUDGET_BITS) -> int:
+def answer(instance: BackpropInstance, *, budget_bits: int | None = None) -> int:
     """The generic exact route: bit ``j`` or sign of ``∂L/∂w_{e*}`` via :func:`edge_gradient`."""
     g = edge_gradient(instance.network, instance.samples, instance.edge, budget_bits=budget_bits)
     return answer_from_gradient(instance.query, g.dw)

@@ -93,7 +93,7 @@ from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q, Z, bitlen, ceil_log2, lcm, parse, size
 from ermbit.network.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
 from ermbit.network.erm import Sample
-from ermbit.network.model import DEFAULT_BUDGET_BITS, Network
+from ermbit.network.model import Network
 
 __all__ = [
     "FORWARD_CONSTANT",
@@ -301,9 +301,7 @@ def app_e_bound(
     return Bound(n, n_plain, net.num_edges, num_samples)
 
 
-def measure(
-    network: Network, samples: Inputs, *, budget_bits: int | None = DEFAULT_BUDGET_BITS
-) -> Measured:
+def measure(network: Network, samples: Inputs, *, budget_bits: int | None = None) -> Measured:
     """Run the exact passes and return the largest value sizes met.
 
     The backward pass is seeded by each sample's loss (``repeat·∂𝓛/∂ŷ``), as in
@@ -334,7 +332,7 @@ def report(
     samples: Inputs,
     theta: Mapping[tuple[str, str], tuple[object, object]] | None = None,
     *,
-    budget_bits: int | None = DEFAULT_BUDGET_BITS,
+    budget_bits: int | None = None,
 ) -> dict[str, Any]:
     """Bound and measurement side by side, as plain data (for ``ermbit check``).
 

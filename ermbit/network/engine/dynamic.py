@@ -80,8 +80,8 @@ class Meter:
                 what(),
                 predicted=bits,
                 budget=self.budget,
-                hint=f"pass budget_bits={bits} or more (later nodes may need more), or None "
-                "(CLI: --budget-bits)",
+                hint=f"pass budget_bits={bits} or more (later nodes may need more) "
+                "(CLI: --budget-bits N)",
             )
 
 

@@ -37,6 +37,7 @@ from ermbit import exact
 from ermbit.errors import BudgetExceeded
 from ermbit.network.activations import Identity, Polynomial
 from ermbit.network.model import Network
+from ermbit.validate import budget
 
 if TYPE_CHECKING:
     from ermbit.network.erm import Sample
@@ -44,7 +45,6 @@ if TYPE_CHECKING:
 __all__ = ["forward_lowest", "loss_lowest"]
 
 Theta = Mapping[tuple[str, str], tuple[Any, Any]]
-_DEFAULT_BUDGET = 1 << 28
 
 
 def _bits(q: Any) -> int:
@@ -58,7 +58,7 @@ class _Plan:
     """θ compiled for repeated passes: steps in topological order and out-neighbours."""
 
     def __init__(self, net: Network, theta: Theta, budget_bits: int | None) -> None:
-        self.budget = _DEFAULT_BUDGET if budget_bits is None else budget_bits
+        self.budget = budget(budget_bits)
         self.steps: list[Step] = []
         for v in net.topological_order():
             ins = tuple((e.src, *theta.get(e.key, (e.w, e.b))) for e in net.in_edges(v))
@@ -130,7 +130,7 @@ def forward_lowest(
     Raises
     ------
     BudgetExceeded
-        When a value is predicted to need more than ``budget_bits`` bits (default 2^28).
+        When a value is predicted to need more than ``budget_bits`` bits (None: the default budget).
     """
     return _Plan(net, theta, budget_bits).run(x)
 

@@ -50,7 +50,6 @@ if TYPE_CHECKING:
     from ermbit.network.model import Network
 
 __all__ = [
-    "DEFAULT_BUDGET_BITS",
     "Grad",
     "NodeSizes",
     "Pass",
@@ -58,8 +57,6 @@ __all__ = [
     "merge_xmag",
 ]
 
-#: Default size budget (bits of the largest numerator plus denominator) of one pass.
-DEFAULT_BUDGET_BITS = 1 << 28
 #: Up to this static bound (bits) the static engine is used even where its denominators
 #: compound: they then cost little, while the dynamic engine's bookkeeping costs some
 #: microseconds per node.  Measured crossover: about 10^5 bits on Lemma 3.2 networks
@@ -308,7 +305,7 @@ def forward_many(
             f"the forward pass (node {plan.st.ids[v]!r} certainly needs at least {bits} bits)",
             predicted=bound,
             budget=budget_bits,
-            hint=f"pass budget_bits={bound} or None (CLI: --budget-bits)",
+            hint=f"pass budget_bits={bound} (CLI: --budget-bits N)",
         )
     meter = Meter(budget_bits)
     return _run_dynamic(network, dynamic(), samples, xmag, meter, None, None)

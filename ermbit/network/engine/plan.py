@@ -80,7 +80,7 @@ def check_budget(what: str, predicted: int, budget: int | None) -> None:
             what,
             predicted=predicted,
             budget=budget,
-            hint=f"pass budget_bits={predicted} or None (CLI: --budget-bits)",
+            hint=f"pass budget_bits={predicted} (CLI: --budget-bits N)",
         )
 
 

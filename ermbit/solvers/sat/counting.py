@@ -49,6 +49,7 @@ from ermbit.solvers.sat import dpll as _dpll
 from ermbit.solvers.sat import ganak as _ganak
 from ermbit.solvers.sat._brute import count_bitsets
 from ermbit.solvers.sat.cdcl import DEFAULT_SOLVER, is_satisfiable, solver_names
+from ermbit.validate import check_positive, check_timeout
 
 __all__ = [
     "METHODS",
@@ -77,20 +78,6 @@ def _check_cnf(cnf: object) -> CNF:
     return cnf
 
 
-def _check_timeout(timeout: object) -> float | None:
-    if timeout is None:
-        return None
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
-        raise InputError(f"timeout: expected a positive number of seconds or None, got {timeout!r}")
-    return timeout
-
-
-def _check_positive(value: object, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InputError(f"{name}: expected a positive int, got {value!r}")
-    return value
-
-
 def _projection(cnf: CNF, projected: bool) -> tuple[int, ...] | None:
     return cnf.projection if projected else None
 
@@ -108,7 +95,7 @@ def count_brute(cnf: CNF, *, max_vars: int = BRUTE_MAX_VARS, projected: bool = F
     (6, 2)
     """
     cnf = _check_cnf(cnf)
-    max_vars = _check_positive(max_vars, "max_vars")
+    max_vars = check_positive(max_vars, "max_vars")
     if cnf.num_vars > max_vars:
         raise BudgetExceeded(
             f"brute-force count over n = {cnf.num_vars} variables",
@@ -132,7 +119,7 @@ def count_dpll(cnf: CNF, *, timeout: float | None = None) -> int:
     20
     """
     cnf = _check_cnf(cnf)
-    return _dpll.count_clauses(cnf.num_vars, cnf.clauses, timeout=_check_timeout(timeout))
+    return _dpll.count_clauses(cnf.num_vars, cnf.clauses, timeout=check_timeout(timeout))
 
 
 def count_enum(
@@ -162,7 +149,7 @@ def count_enum(
     6
     """
     cnf = _check_cnf(cnf)
-    max_models = _check_positive(max_models, "max_models")
+    max_models = check_positive(max_models, "max_models")
     if solver not in solver_names():
         raise InputError(f"solver: unknown PySAT solver {solver!r}")
     scope = cnf.projection if projected and cnf.projection is not None else None
@@ -186,8 +173,8 @@ def count_ganak(
         If Ganak runs out of time or memory or fails.
     """
     cnf = _check_cnf(cnf)
-    timeout = _check_timeout(timeout)
-    memory_mb = _check_positive(memory_mb, "memory_mb")
+    timeout = check_timeout(timeout)
+    memory_mb = check_positive(memory_mb, "memory_mb")
     if not _ganak.available():
         raise BackendUnavailable(
             "method 'ganak' needs pyganak; install it with pip install ermbit[ganak]"
@@ -225,8 +212,8 @@ def count_auto(
     24
     """
     cnf = _check_cnf(cnf)
-    timeout = _check_timeout(timeout)
-    memory_mb = _check_positive(memory_mb, "memory_mb")
+    timeout = check_timeout(timeout)
+    memory_mb = check_positive(memory_mb, "memory_mb")
     if projected and cnf.projection is not None:
         if cnf.num_vars <= BRUTE_MAX_VARS:
             return count_brute(cnf, projected=True)
