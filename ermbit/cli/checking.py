@@ -9,6 +9,8 @@ from ermbit.cli._base import EXIT_FAILED, EXIT_OK, command, emit_json
 from ermbit.cli.tools import _params, _progress
 from ermbit.errors import InputError
 
+__all__ = ["explain_cmd", "verify_cmd"]
+
 
 def _verify_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", nargs="?", default=None, help="a registered reduction")

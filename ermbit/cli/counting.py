@@ -17,6 +17,8 @@ from ermbit.cli._base import (
 )
 from ermbit.errors import InputError
 
+__all__ = ["VIA", "count_cmd", "demo_cmd", "slp_cmd"]
+
 VIA = ("backprop", "erm")
 
 

@@ -16,6 +16,8 @@ from ermbit.cli._base import (
 )
 from ermbit.errors import InputError
 
+__all__ = ["check_cmd", "decide_cmd", "reduce_cmd", "solve_cmd"]
+
 
 def _reduce_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("name", help="a registered reduction (ermbit verify --list shows them)")

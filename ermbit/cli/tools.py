@@ -9,6 +9,8 @@ from typing import Any, TextIO
 from ermbit.cli._base import EXIT_OK, command, emit_json, table
 from ermbit.errors import InputError
 
+__all__ = ["STUDIES", "gen_cmd", "study_cmd"]
+
 STUDIES = ("bit-growth", "rounding", "float-vs-exact", "pac", "gadget-negative")
 
 

@@ -42,9 +42,10 @@ __all__ = [
     "ERMInstance",
     "Evaluation",
     "Loss",
-    "Sample",
-    "Witness",
     "loss_in_lowest_terms",
+    "Sample",
+    "samples_of",
+    "Witness",
 ]
 
 LOSS_KINDS = ("squared", "half_squared", "hinge", "exact", "bit")

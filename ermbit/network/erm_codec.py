@@ -14,7 +14,14 @@ from ermbit.formats import as_int, as_list, as_object, as_rational, as_str, chec
 from ermbit.network.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
 from ermbit.network.model import Network
 
-__all__: list[str] = []
+__all__ = [
+    "decode_backprop",
+    "decode_erm",
+    "decode_witness",
+    "encode_backprop",
+    "encode_erm",
+    "encode_witness",
+]
 
 
 def _encode_map(items: tuple[tuple[str, Any], ...]) -> dict[str, str]:

@@ -22,7 +22,7 @@ from ermbit.checking.verifier import VerificationReport, size_summary, verify
 from ermbit.cnf import CNF
 from ermbit.errors import InputError
 
-__all__ = ["CHAINS", "Step", "render", "walk"]
+__all__ = ["CHAINS", "ChainStep", "network_of", "render", "Step", "walk"]
 
 Adapter = Callable[[Any, Any], Any]
 

@@ -6,8 +6,9 @@
 from __future__ import annotations
 
 import importlib
-import os
+import importlib.util
 import sys
+from pathlib import Path
 from typing import Any
 
 from ermbit.errors import InputError
@@ -52,22 +53,40 @@ def get(name: str, **options: Any) -> Reduction:
 
 
 def _import(name: str) -> Any:
-    """Import ``name``, also looking in the current directory (as ``python -m`` does)."""
+    """Import a module by dotted name, or from a file when ``name`` is a ``.py`` path.
+
+    A file is loaded with :mod:`importlib.util` under a private module name; ``sys.path``
+    is never changed.
+    """
+    if name.endswith(".py"):
+        path = Path(name).resolve()
+        if not path.is_file():
+            raise InputError(f"reduction: no file {name!r}")
+        mod_name = f"ermbit_user_reduction_{abs(hash(str(path))):x}"
+        spec = importlib.util.spec_from_file_location(mod_name, path)
+        if spec is None or spec.loader is None:
+            raise InputError(f"reduction: cannot load {name!r} as a Python module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[mod_name] = module  # dataclasses and pickling look modules up here
+        spec.loader.exec_module(module)
+        return module
     try:
         return importlib.import_module(name)
-    except ModuleNotFoundError:
-        cwd = os.getcwd()
-        if cwd in sys.path:
-            raise
-        sys.path.insert(0, cwd)
-        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        raise InputError(
+            f"reduction: cannot import module {name!r} ({exc}); for a file of your own "
+            f"pass its path, e.g. 'my_reduction.py:MyReduction'"
+        ) from exc
 
 
 def load(spec: str, **options: Any) -> Reduction:
-    """Instantiate ``"package.module:Class"`` (a user's own reduction follows the protocol)."""
+    """Instantiate ``"package.module:Class"`` or ``"path/to/file.py:Class"`` (a user's own
+    reduction following the protocol)."""
     if ":" not in spec:
-        raise InputError(f"reduction: expected 'package.module:Class', got {spec!r}")
-    mod_name, _, cls_name = spec.partition(":")
+        raise InputError(
+            f"reduction: expected 'package.module:Class' or 'file.py:Class', got {spec!r}"
+        )
+    mod_name, _, cls_name = spec.rpartition(":")
     try:
         module = _import(mod_name)
     except ImportError as exc:

@@ -32,7 +32,7 @@ from ermbit.errors import InputTypeError
 from ermbit.reductions.base import Claim, Reduction
 from ermbit.slp import SLP, SLPBuilder
 
-__all__ = ["CountingSLP", "SatToSlp", "kronecker_parameters", "read_block"]
+__all__ = ["block_of_value", "CountingSLP", "kronecker_parameters", "read_block", "SatToSlp"]
 
 
 @dataclass(frozen=True)

@@ -68,13 +68,15 @@ from ermbit.reductions.sat_to_nae import SatToNae
 from ermbit.reductions.sat_to_relu import decided, sat_models
 
 __all__ = [
-    "SatToRelu2",
-    "SplitReluInstance",
-    "SplittingToRelu2",
+    "back_split",
     "build_target",
     "data_set_network",
-    "splittable",
+    "lift_split",
+    "SatToRelu2",
+    "SplitReluInstance",
     "splits",
+    "splittable",
+    "SplittingToRelu2",
 ]
 
 Split = tuple[int, ...]
