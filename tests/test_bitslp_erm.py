@@ -27,7 +27,7 @@ from ermbit.problems.queries import BitQuery
 from ermbit.reductions.bitslp_to_erm import BitslpToErm, PosSlpToErm, erm_bit_bound
 from ermbit.reductions.slp_to_network import slp_network
 from ermbit.slp import SLP, bit
-from ermbit.solvers.erm.pinned import accepts_exact, solve_erm
+from ermbit.solvers.erm.pinned import accepts_exact, solve_pinned
 from tests.strategies import brute_count, cnfs
 from tests.strategies_slp import slps
 
@@ -69,7 +69,7 @@ def test_decision_is_the_bit(q: BitQuery, copies: int) -> None:
     t = BitslpToErm(copies=copies).forward(q)
     want = bit(q.slp, q.j)
     assert want == ref_bit(n_p(q.slp), q.j)
-    res = solve_erm(scrambled(t))
+    res = solve_pinned(scrambled(t))
     assert res.decision == (want == 1)
     assert t.loss() == (0 if want else copies)  # θ* pays 0 or b, as the bit says
     assert (
@@ -97,7 +97,7 @@ def test_bitslp_verifier_passes(q: BitQuery, sigma: str) -> None:
 def test_posslp_decision_is_the_sign(slp: SLP, copies: int) -> None:
     t = PosSlpToErm(copies=copies).forward(slp)
     positive = n_p(slp) > 0
-    assert solve_erm(scrambled(t)).decision == positive
+    assert solve_pinned(scrambled(t)).decision == positive
     loss = t.loss()
     assert loss == 0 if positive else loss >= 2 * copies  # hinge on 2n_P − 1: 0 or ≥ 2b
 
@@ -122,7 +122,7 @@ def test_promise_parameters_are_checked() -> None:
     with pytest.raises(InputError, match="a < b"):
         BitslpToErm(copies=0)
     t = BitslpToErm(copies=3, gamma=2).forward(BitQuery(SLP(3, [("*", 0, 0)]), 1))  # 9: bit 0
-    assert t.promise == (2, 3) and not solve_erm(t).decision
+    assert t.promise == (2, 3) and not solve_pinned(t).decision
     with pytest.raises(InputError, match="degree ≥ 2"):
         BitslpToErm("relu")
 
@@ -130,14 +130,14 @@ def test_promise_parameters_are_checked() -> None:
 def test_solver_refusals() -> None:
     t = BitslpToErm().forward(BitQuery(SLP(3, [("*", 0, 0)]), 0))
     with pytest.raises(BudgetExceeded, match="max_candidates"):
-        solve_erm(t, max_candidates=0)
+        solve_pinned(t, max_candidates=0)
     high = ERMInstance(t.network, t.samples, 2, t.bit_bound)
     with pytest.raises(InputError, match="forcing repeat"):
-        solve_erm(high)
+        solve_pinned(high)
     with pytest.raises(InputError, match="verify"):
-        solve_erm(t, verify="maybe")
+        solve_pinned(t, verify="maybe")
     tight = ERMInstance(t.network, t.samples, 0, t.bit_bound - 10)
-    res = solve_erm(tight)
+    res = solve_pinned(tight)
     assert not res.decision and "bit bound" in res.explanation
 
 

@@ -31,7 +31,7 @@ from ermbit.reductions.pinning import (
     template_points,
 )
 from ermbit.reductions.slp_to_network import slp_network
-from ermbit.solvers.erm.pinned import solve_erm
+from ermbit.solvers.erm.pinned import solve_pinned
 from ermbit.solvers.erm.presolve import presolve
 from tests.strategies_net import activations, rationals
 from tests.strategies_slp import slps
@@ -223,7 +223,7 @@ def test_presolve_reports_no_theta_on_inconsistent_samples(net: Network, data: A
     inst = ERMInstance(pf.network, bad, 0, BIG)
     pre = presolve(inst)
     assert not pre.feasible and node in pre.reason
-    res = solve_erm(inst)
+    res = solve_pinned(inst)
     assert not res.decision and res.witness is None
 
 
@@ -241,7 +241,7 @@ def test_presolve_source_conflict_and_free_edges() -> None:
     assert aux_loss(pf, {("s", "v"): (7, 0)}) == 0  # the free weight stays free
     assert aux_loss(pf, {("s", "v"): (2, 1)}) > 0  # its bias joins the forced sum
     with pytest.raises(InputError, match="coordinates free"):
-        solve_erm(ERMInstance(pf.network, pf.samples, 0, BIG))
+        solve_pinned(ERMInstance(pf.network, pf.samples, 0, BIG))
     clash = Sample((("s", exact.Q(1)),), (("s", exact.Q(2)),), pf.samples[0].loss, 9)
     bad = presolve(ERMInstance(pf.network, (*pf.samples, clash), 0, BIG))
     assert not bad.feasible and "source 's'" in bad.reason

@@ -24,7 +24,7 @@ from ermbit.errors import InputError
 from ermbit.reductions.base import ErmAnswer
 from ermbit.solvers.erm.dispatch import solve_erm
 from ermbit.solvers.erm.pattern import solve_pl
-from ermbit.solvers.erm.pinned import solve_erm as solve_pinned
+from ermbit.solvers.erm.pinned import solve_pinned
 from ermbit.solvers.sat.cdcl import is_satisfiable, solve
 from ermbit.solvers.sat.counting import count
 

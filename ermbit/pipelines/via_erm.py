@@ -5,7 +5,7 @@ For a CNF φ, :class:`~ermbit.reductions.sat_to_slp.SatToSlp` builds the Kroneck
 ``#SAT(φ) = ⌊N_φ / 2^(K·E*)⌋ mod 2^K``.  Each bit ``K·E* + r`` (r < K) is one BitSLP query,
 turned into one promise ERM_bit instance by
 :class:`~ermbit.reductions.bitslp_to_erm.BitslpToErm` and answered by the exact solver
-:func:`~ermbit.solvers.erm.pinned.solve_erm`, which reads the instance alone.  Then
+:func:`~ermbit.solvers.erm.pinned.solve_pinned`, which reads the instance alone.  Then
 ``#SAT(φ) = Σ_r 2^r·[instance r is YES]``.
 
 >>> from ermbit.cnf import CNF
@@ -50,7 +50,7 @@ def count_via_erm(
     from ermbit.problems.queries import BitQuery
     from ermbit.reductions.bitslp_to_erm import BitslpToErm
     from ermbit.reductions.sat_to_slp import SatToSlp
-    from ermbit.solvers.erm.pinned import solve_erm
+    from ermbit.solvers.erm.pinned import solve_pinned
 
     if not isinstance(cnf, CNF):
         raise InputTypeError(f"cnf: expected a CNF, got {type(cnf).__name__}")
@@ -61,7 +61,7 @@ def count_via_erm(
     biggest = 0
     for r in range(counting.width):
         inst = red.forward(BitQuery(counting.slp, counting.offset + r))
-        res = solve_erm(inst, budget_bits=budget_bits)
+        res = solve_pinned(inst, budget_bits=budget_bits)
         bits.append(int(res.decision))
         biggest = max(biggest, res.max_value_bits)
     count = sum(b << r for r, b in enumerate(bits))

@@ -13,6 +13,7 @@ from typing import Any
 
 from ermbit.exact import fmt
 from ermbit.network.erm import ERMInstance
+from ermbit.network.erm_codec import encode_witness
 
 __all__ = ["SolveResult", "is_piecewise_linear", "solve_erm"]
 
@@ -36,13 +37,7 @@ class SolveResult:
     details: dict[str, Any]
 
     def to_json(self) -> dict[str, Any]:
-        from ermbit import formats
-
-        wit = None
-        if self.witness is not None:
-            import json
-
-            wit = json.loads(formats.dumps(self.witness))["theta"]
+        wit = None if self.witness is None else encode_witness(self.witness)["theta"]
         return {
             "decision": self.decision,
             "loss": None if self.loss is None else fmt(self.loss),
@@ -78,7 +73,7 @@ def solve_erm(inst: ERMInstance, *, budget_bits: int | None = None) -> SolveResu
             "pl-pattern-search",
             {"exhausted": r.exhausted, "patterns_tried": r.patterns_tried, "lp_calls": r.lp_calls},
         )
-    from ermbit.solvers.erm.pinned import solve_erm as solve_poly
+    from ermbit.solvers.erm.pinned import solve_pinned as solve_poly
 
     p = solve_poly(inst, budget_bits=budget_bits)
     return SolveResult(

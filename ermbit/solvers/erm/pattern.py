@@ -58,6 +58,7 @@ from typing import Any
 from ermbit import exact
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError, VerificationFailed
 from ermbit.network.erm import ERMInstance, Witness
+from ermbit.network.erm_codec import encode_witness
 from ermbit.network.model import Network
 from ermbit.solvers.erm._pattern_model import Fixed, Model, build_model
 from ermbit.solvers.erm._pattern_round import METHODS, shorten, theta_from_point
@@ -119,12 +120,7 @@ class PLResult:
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (rationals as strings ``"p/q"``)."""
-        theta = None
-        if self.witness is not None:
-            theta = {
-                f"{u}->{v}": {"w": exact.fmt(w), "b": exact.fmt(b)}
-                for (u, v), (w, b) in self.witness.theta
-            }
+        theta = None if self.witness is None else encode_witness(self.witness)["theta"]
         return {
             "decision": self.decision,
             "loss": None if self.loss is None else exact.fmt(self.loss),

@@ -29,7 +29,7 @@ Never reads the parameters of trainable edges (θ*) nor ``meta``.  The method:
 ...     _ = nb.add_node(v, a)
 >>> nb.add_edge("s", "U", 1, 0, frozen=True); nb.add_edge("U", "o", 3, 1, frozen=True)
 >>> main = (Sample.of({"s": 2}, {"o": 13}, "exact"),)
->>> res = solve_erm(pin_instance(ERMInstance(nb.build(["o"]), main, 0, 0)))
+>>> res = solve_pinned(pin_instance(ERMInstance(nb.build(["o"]), main, 0, 0)))
 >>> res.decision, res.loss, res.enc, res.candidates
 (True, mpq(0,1), 12, 1)
 """
@@ -49,7 +49,7 @@ from ermbit.network.model import Network
 from ermbit.network.symmetry import is_symmetry
 from ermbit.solvers.erm.presolve import Presolved, forcing_split, presolve
 
-__all__ = ["DEFAULT_MAX_CANDIDATES", "ERMResult", "accepts_exact", "solve_erm"]
+__all__ = ["DEFAULT_MAX_CANDIDATES", "ERMResult", "accepts_exact", "solve_pinned"]
 
 #: Default cap on the number of θ candidates enumerated.
 DEFAULT_MAX_CANDIDATES = 4096
@@ -134,7 +134,7 @@ def _check_gamma(instance: ERMInstance, pre: Presolved) -> int | None:
     return low
 
 
-def solve_erm(
+def solve_pinned(
     instance: ERMInstance,
     *,
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
