@@ -16,12 +16,15 @@ restricted to what one coordinate needs, on rationals in lowest terms (``mpq``, 
 
 * only the ancestors of ``u`` and of the descendants of ``v`` are evaluated
   (``e* = (u, v)``); a value is released after its last use, as SLP evaluation does;
-* integer values stay integers (the compiled plans of :mod:`ermbit.network.engine.passes` keep
-common
-  denominators instead, which on SLP networks -- weights ``1/D`` feeding squares -- grow
-  doubly exponentially although every ``v_i`` is an integer);
+* integer values stay integers, where the engine behind :meth:`Network.backward` keeps
+  common denominators (weights ``1/D`` feeding squares on SLP networks);
 * before each multiplication, σ or sum its result size is bounded from the operand sizes
   and refused past ``budget_bits``.
+
+Why a second evaluator beside the network engine: on the Backprop-Bit instances of #SAT
+(σ = z², random 3-CNF, m = 3…7 clauses) :meth:`BackpropInstance.gradient` takes 1.7–5.5×
+as long as this pass (median 2.4×; ``benchmarks/bench_engine.py``, which also checks that
+both give the same gradient).  The tests compare the two on every instance family.
 
 >>> from ermbit.network.model import NetworkBuilder
 >>> from ermbit.network.erm import BackpropInstance, Sample
