@@ -142,7 +142,7 @@ def make_source(red: Reduction, family: str, params: Mapping[str, str], seed: in
         If the family, a parameter or a pipeline step is unknown or refused.
     """
     from ermbit.instances import generate
-    from ermbit.instances._rng import make_rng
+    from ermbit.instances.rng import make_rng
 
     base, *steps = family.split("+")
     if base == SAMPLE_SOURCE:

@@ -61,8 +61,8 @@ from ermbit.checking._tasks import (
 from ermbit.checking.counterexample import read_counterexample, shrink_smallest, write_failures
 from ermbit.checking.verifier import VerificationReport
 from ermbit.errors import InputError, InputTypeError
-from ermbit.instances._rng import check_int
 from ermbit.reductions.base import Reduction
+from ermbit.validate import check_int
 
 __all__ = [
     "DEFAULT_FAMILIES",

@@ -2,7 +2,7 @@
 
 Each family is a pure function of its parameters and an integer ``seed >= 0``: the same
 call gives the same :class:`~ermbit.cnf.CNF` on every run and platform (the draws use a
-private :class:`random.Random`, see :mod:`ermbit.instances._rng`).  The first comment of
+private :class:`random.Random`, see :mod:`ermbit.instances.rng`).  The first comment of
 every generated formula records the family and its parameters, e.g.
 ``ermbit family random-kcnf n=10 m=42 k=3 seed=7``; :func:`ermbit.instances.generate`
 with those parameters rebuilds the same formula.
@@ -21,17 +21,16 @@ from fractions import Fraction
 
 from ermbit.cnf import CNF
 from ermbit.errors import BudgetExceeded, InputError
-from ermbit.instances._rng import (
+from ermbit.instances.rng import (
     below,
     bernoulli,
-    check_bool,
-    check_int,
     family_comment,
     make_rng,
     probability,
     sample,
     shuffle,
 )
+from ermbit.validate import check_bool, check_int
 
 __all__ = [
     "parity_chain",

@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
-from ermbit.instances._rng import bernoulli, check_int, make_rng, probability
+from ermbit.instances.rng import bernoulli, make_rng, probability
+from ermbit.validate import check_int
 
 __all__ = ["permanent_brute", "permanent_definition", "random_01_matrix"]
 

@@ -13,9 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 from ermbit.exact import Q, parse
-from ermbit.instances._rng import below, check_int, make_rng
+from ermbit.instances.rng import below, make_rng
 from ermbit.network.activations import Activation, parse_activation
 from ermbit.network.model import Edge, Network
+from ermbit.validate import check_int
 
 __all__ = ["layered_network", "random_network"]
 

@@ -2,7 +2,7 @@
 
 :func:`random_slp` is a pure function of its parameters and an integer ``seed >= 0``:
 the same call gives the same :class:`~ermbit.slp.SLP` on every run and platform (all
-draws go through :mod:`ermbit.instances._rng`).
+draws go through :mod:`ermbit.instances.rng`).
 
 >>> p = random_slp(5, seed=3)
 >>> p.length, p == random_slp(5, seed=3), p.a0
@@ -17,9 +17,10 @@ from typing import Any
 
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
-from ermbit.instances._rng import below, check_int, make_rng
+from ermbit.instances.rng import below, make_rng
 from ermbit.problems.queries import BitQuery
 from ermbit.slp import OPS, SLP, Gate
+from ermbit.validate import check_int
 
 __all__ = ["random_bitquery", "random_slp"]
 

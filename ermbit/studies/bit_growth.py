@@ -42,10 +42,10 @@ from typing import Any
 
 from ermbit.errors import BackendUnavailable, BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, bitlen, fmt, parse
-from ermbit.instances._rng import check_int
 from ermbit.instances.net_families import layered_network
 from ermbit.network.activations import parse_activation
 from ermbit.network.model import Network
+from ermbit.validate import check_int
 
 __all__ = [
     "DEFAULT_BUDGET",

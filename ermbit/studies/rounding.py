@@ -36,10 +36,10 @@ from typing import Any, ClassVar
 
 from ermbit.errors import InputError
 from ermbit.exact import Q, Z, bitlen, fmt, lcm, parse
-from ermbit.instances._rng import check_int
 from ermbit.network.activations import Activation, Identity, LogBound, lg, parse_activation
 from ermbit.network.model import Network
 from ermbit.studies.bit_growth import DEFAULT_BUDGET, GrowthRow, bit_growth
+from ermbit.validate import check_int
 
 __all__ = ["Rounded", "clipped_forward_bound", "rounding_study"]
 

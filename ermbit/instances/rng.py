@@ -22,13 +22,11 @@ from typing import Any, TypeVar
 
 from ermbit.errors import InputError
 from ermbit.exact import Z, fmt, parse
-from ermbit.validate import check_bool, check_int
+from ermbit.validate import check_int
 
 __all__ = [
     "below",
     "bernoulli",
-    "check_bool",
-    "check_int",
     "family_comment",
     "make_rng",
     "probability",
