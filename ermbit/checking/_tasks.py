@@ -21,7 +21,6 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
-import inspect
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -113,14 +112,10 @@ def has_sample_source(red: object) -> bool:
 
 def family_takes_seed(family: str) -> bool:
     """Whether the (base) family of ``family`` is random, i.e. takes a seed."""
-    from ermbit.instances import FAMILIES
+    from ermbit.instances import takes_seed
 
     base = family.split("+", 1)[0]
-    if base == SAMPLE_SOURCE:
-        return True
-    if base not in FAMILIES:
-        raise InputError(f"family: unknown family {base!r}; known: {', '.join(FAMILIES)}")
-    return "seed" in inspect.signature(FAMILIES[base][0]).parameters
+    return base == SAMPLE_SOURCE or takes_seed(base)
 
 
 def _size_param(params: Mapping[str, str]) -> int:

@@ -81,10 +81,10 @@ def _gen_bulk(args: argparse.Namespace, params: dict[str, str], out: TextIO) -> 
     n = 1 if args.count is None else args.count
     if n < 1:
         raise InputError(f"--count: must be >= 1, got {n}")
-    from ermbit.instances import FAMILIES
+    from ermbit.instances import FAMILIES, takes_seed
 
     seeds: list[int | None]
-    if args.family in FAMILIES and "seed" not in _takes(FAMILIES[args.family][0]):
+    if args.family in FAMILIES and not takes_seed(args.family):
         if n != 1:  # the same parameters would give the same instance n times
             raise InputError(f"--count: family {args.family!r} takes no seed; give --count 1")
         seeds = [None]
@@ -106,12 +106,6 @@ def _gen_bulk(args: argparse.Namespace, params: dict[str, str], out: TextIO) -> 
     )
     out.write(f"wrote {n} instance(s) and {manifest}\n")
     return EXIT_OK
-
-
-def _takes(fn: Any) -> set[str]:
-    import inspect
-
-    return set(inspect.signature(fn).parameters)
 
 
 def _study_args(p: argparse.ArgumentParser) -> None:

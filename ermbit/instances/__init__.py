@@ -47,6 +47,7 @@ from ermbit.instances.slp_families import random_slp
 
 __all__ = [
     "FAMILIES",
+    "takes_seed",
     "cnfgen_families",
     "cnfgen_family",
     "generate",
@@ -150,6 +151,17 @@ def _arguments(
     return args
 
 
+def takes_seed(name: str) -> bool:
+    """Whether family ``name`` is random, i.e. takes a ``seed`` (the one place that says so).
+
+    >>> takes_seed("random-kcnf"), takes_seed("pigeonhole")
+    (True, False)
+    """
+    if name not in FAMILIES:
+        raise InputError(f"family: unknown family {name!r}; known: {', '.join(FAMILIES)}")
+    return "seed" in inspect.signature(FAMILIES[name][0]).parameters
+
+
 def generate(name: str, params: Mapping[str, Any], seed: int | None = None) -> object:
     """Build the family ``name`` from command-line style parameters.
 
@@ -189,10 +201,10 @@ def generate(name: str, params: Mapping[str, Any], seed: int | None = None) -> o
         seed = typing.cast(int, _convert("seed", params.pop("seed"), int))
     args = _arguments(name, function, params)
     seed_param = inspect.signature(function).parameters.get("seed")
-    if seed_param is None:
+    if not takes_seed(name):
         if seed is not None:
             raise InputError(f"seed: family {name!r} is deterministic and takes no seed")
-    elif seed is None and seed_param.default is inspect.Parameter.empty:
+    elif seed is None and seed_param is not None and seed_param.default is inspect.Parameter.empty:
         raise InputError(f"seed: family {name!r} is random and needs a seed")
     elif seed is not None:
         args["seed"] = seed
