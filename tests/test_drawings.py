@@ -4,6 +4,7 @@ gadget clusters are disjoint, every edge shows its w, b, and the queried path is
 from __future__ import annotations
 
 import io
+import itertools
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -33,12 +34,12 @@ def _check_layout(net: Network, group: dict[str, str] | None = None) -> None:
         assert route[0] == lay.pos[e.src] and route[-1] == lay.pos[e.dst]
         # every hop joins adjacent columns, so a segment's interior lies strictly
         # between the columns, where no node is
-        assert all(b[0] - a[0] == 1 for a, b in zip(route, route[1:], strict=False))
+        assert all(b[0] - a[0] == 1 for a, b in itertools.pairwise(route))
         for p in route[1:-1]:
             assert p not in nodes and p not in slots  # a slot is reserved for one edge
             slots.add(p)
     bands = sorted((r, r + h - 1) for r, h, _, _ in lay.bands.values())
-    assert all(a[1] < b[0] for a, b in zip(bands, bands[1:], strict=False))  # disjoint boxes
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(bands))  # disjoint boxes
     for v, g in lay.group.items():
         if g:
             row, rows, c0, c1 = lay.bands[g]
