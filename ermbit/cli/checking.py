@@ -109,6 +109,11 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
             size = res.shrunk.get("report", {}).get("source_size", {})
             desc = ", ".join(f"{k} {v}" for k, v in size.items())
             out.write(f"  smallest failing input: {res.shrunk.get('file')} ({desc})\n")
+        if not res.passed and res.failures:
+            from ermbit.checking.student import sweep_report
+
+            shrunk = res.shrunk.get("file") if res.shrunk else None
+            out.write("\n" + sweep_report(spec, res.failures, shrunk))
     return EXIT_OK if res.passed else EXIT_FAILED
 
 
@@ -125,6 +130,10 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
         for c in report.checks:
             out.write(f"  {c.status:>7}  {c.name}: {c.detail}\n")
         out.write("passed\n" if report.passed else "FAILED\n")
+        if not report.passed:
+            from ermbit.checking.student import student_report
+
+            out.write("\n" + student_report(red, read_counterexample(path), report))
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
