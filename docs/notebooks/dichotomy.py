@@ -7,9 +7,6 @@
 # y = ReLU(x₁ − x₂) + ReLU(x₂ − x₁).  Both are checked exactly on the four points.
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
 from ermbit.network.model import NetworkBuilder
