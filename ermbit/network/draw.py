@@ -102,6 +102,6 @@ def draw(
     from ermbit.network.draw_png import paint
 
     fig = paint(plt, net, title=title, highlight=highlight, group=group)
-    fig.savefig(p, dpi=110)
+    fig.savefig(p, dpi=110 if fig.get_figwidth() <= 20 else 60)
     plt.close(fig)
     return "png"

@@ -23,6 +23,7 @@ _FILL = {
     "pl": "#f4c7a1",
 }
 HW, HH = 0.3, 0.3  # half width and height of a node box, in grid units
+MAX_INCHES = 40.0
 
 
 def _curve(points: list[tuple[float, float]]) -> tuple[list[float], list[float]]:
@@ -52,7 +53,12 @@ def paint(
     """A matplotlib figure of ``net``."""
     lay = layout(net, group)
     hot = highlighted_edges(net, highlight) if highlight else set()
-    fig, ax = plt.subplots(figsize=(max(6.0, 1.9 * lay.columns), max(3.0, 0.75 * lay.rows + 1)))
+    # capped: a network too big for the cap is too big to read in a picture anyway, and an
+    # uncapped canvas for the demo formula's 165 nodes takes many seconds to rasterise
+    width = min(MAX_INCHES, max(6.0, 1.9 * lay.columns))
+    height = min(MAX_INCHES / 2, max(3.0, 0.75 * lay.rows + 1))
+    fig, ax = plt.subplots(figsize=(width, height))
+    labels = 1.9 * lay.columns <= MAX_INCHES  # past the cap, w, b would be unreadable
     for g, (row, rows, c0, c1) in lay.bands.items():
         ax.add_patch(
             plt.Rectangle(
@@ -71,6 +77,8 @@ def paint(
         colour = "#d62728" if is_hot else "#999999" if e.frozen else "#1f5fbf"
         style = "-" if is_hot or not e.frozen else "--"
         ax.plot(xs, ys, style, color=colour, lw=2.4 if is_hot else 1.2, zorder=1)
+        if not labels:
+            continue
         ax.text(
             (xs[0] + xs[12]) / 2,
             (ys[0] + ys[12]) / 2 + 0.06,
@@ -101,5 +109,5 @@ def paint(
     ax.set_ylim(-lay.rows - 0.2, 0.8)
     ax.set_title(title or "network (dashed: frozen, solid: trainable, red: queried path)")
     ax.axis("off")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.95)  # tight_layout is slow
     return fig
