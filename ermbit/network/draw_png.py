@@ -70,6 +70,17 @@ def paint(
             )
         )
         ax.text(c0 - HW, -row + HH + 0.12, g, fontsize=7, style="italic", color="#56657d")
+    _edges(ax, net, lay, hot, labels)
+    _nodes(plt, ax, net, lay)
+    ax.set_xlim(-0.6, lay.columns - 0.4)
+    ax.set_ylim(-lay.rows - 0.2, 0.8)
+    ax.set_title(title or "network (dashed: frozen, solid: trainable, red: queried path)")
+    ax.axis("off")
+    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.95)  # tight_layout is slow
+    return fig
+
+
+def _edges(ax: Any, net: Network, lay: Any, hot: set[tuple[str, str]], labels: bool) -> None:
     for e in net.edges:
         pts = [(x, -y) for x, y in lay.routes[e.key]]
         xs, ys = _curve(pts)
@@ -89,6 +100,9 @@ def paint(
             bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
             zorder=3,
         )
+
+
+def _nodes(plt: Any, ax: Any, net: Network, lay: Any) -> None:
     for v in net.node_ids:
         x, y = lay.pos[v]
         kind = "source" if v in net.sources else str(net.activation(v).kind)
@@ -105,9 +119,3 @@ def paint(
         )
         sub = "" if kind in ("source", "id") else f"\n{net.activation(v)}"
         ax.text(x, -y, v + sub, fontsize=6.5, ha="center", va="center", zorder=5)
-    ax.set_xlim(-0.6, lay.columns - 0.4)
-    ax.set_ylim(-lay.rows - 0.2, 0.8)
-    ax.set_title(title or "network (dashed: frozen, solid: trainable, red: queried path)")
-    ax.axis("off")
-    fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.95)  # tight_layout is slow
-    return fig

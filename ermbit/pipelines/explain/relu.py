@@ -69,9 +69,7 @@ def _pattern(net: Any, p: Any, caption: str) -> Table:
     return Table(("ReLU node", "input", "output", "state"), tuple(shown), caption, omitted, head)
 
 
-def show_relu(red: Any, src: CNF, target: Any) -> list[Exhibit]:
-    """R1: gadget table per variable and clause; the witness and its activation pattern."""
-    inst = target.instance
+def _gadget_tables(src: CNF) -> Exhibit:
     var_rows = tuple(
         (f"x{i}", f"a{i} = ReLU(−t{i})", f"b{i} = ReLU(t{i} − 1)", f"c{i} = ReLU(t{i} − r{i})")
         for i in range(1, src.num_vars + 1)
@@ -90,16 +88,27 @@ def show_relu(red: Any, src: CNF, target: Any) -> list[Exhibit]:
         for j, c in enumerate(src.clauses, 1)
     )
     clauses = Table(("clause", "literals", "gadget (must output 0)"), cl_rows)
-    out = [Exhibit("Gadgets per variable and per clause", (gadgets, clauses))]
+    return Exhibit("Gadgets per variable and per clause", (gadgets, clauses))
+
+
+def _enc_text(ev: Any) -> str:
+    rel, verdict = ("≤", "admissible") if ev.admissible else (">", "NOT admissible")
+    return (
+        f"L(θ) = {exact.fmt(ev.loss)}, enc(θ) = {ev.enc_bits} {rel} β = {ev.bit_bound}: {verdict}"
+    )
+
+
+def show_relu(red: Any, src: CNF, target: Any) -> list[Exhibit]:
+    """R1: gadget table per variable and clause; the witness and its activation pattern."""
+    inst = target.instance
+    out = [_gadget_tables(src)]
     model = first_model(src)
     if model is None:
         out.append(Exhibit("No witness", (Prose("φ is unsatisfiable: no θ has loss 0."),)))
         return out
     w = red.lift(src, target, model)
-    theta = inst.theta_of(w)
-    net = inst.network.with_theta(theta)
+    net = inst.network.with_theta(inst.theta_of(w))
     p = net.forward(inst.samples[0].inputs)
-    ev = inst.evaluate(w)
     free = tuple(
         (f"{k[0]} → {k[1]}", exact.fmt(wb[0]), exact.fmt(wb[1]), exact.fmt(wb[0] + wb[1]))
         for k, wb in sorted(w.as_dict().items())
@@ -111,11 +120,7 @@ def show_relu(red: Any, src: CNF, target: Any) -> list[Exhibit]:
             f"The witness of the model {_assign(model)}",
             (
                 Table(("trainable edge", "w", "b", "t = w + b"), free),
-                Prose(
-                    f"L(θ) = {exact.fmt(ev.loss)}, enc(θ) = {ev.enc_bits} ≤ β = "
-                    f"{ev.bit_bound}: {'admissible' if ev.admissible else 'NOT admissible'}. "
-                    f"back(θ) = {_assign(back)}."
-                ),
+                Prose(f"{_enc_text(inst.evaluate(w))}. back(θ) = {_assign(back)}."),
                 _pattern(net, p, "The activation pattern of the witness (input = pre-activation)"),
             ),
         )
@@ -177,6 +182,18 @@ def _first_split(sp: Any) -> tuple[int, ...] | None:
     return next((s for s in itertools.product((0, 1), repeat=sp.size) if is_split(sp, s)), None)
 
 
+def _point_patterns(net: Any, samples: Any, points: list[tuple[str, Any]]) -> list[tuple[str, ...]]:
+    """Per data point: each unit's input (on/off), f(x) and the label."""
+    rows = []
+    for s, (pt, y) in zip(samples, points, strict=True):
+        p = net.forward(s.inputs)
+        units = [
+            f"{short(p.pre[f'r{k}'])} ({'on' if p.pre[f'r{k}'] > 0 else 'off'})" for k in (1, 2)
+        ]
+        rows.append((pt, *units, short(p.values["y"]), exact.fmt(y)))
+    return rows
+
+
 def show_relu2(red: Any, src: Any, target: Any) -> list[Exhibit]:
     """R2: the data set, the lifted first layer and each point's activation pattern."""
     inst = target.instance
@@ -202,20 +219,7 @@ def show_relu2(red: Any, src: Any, target: Any) -> list[Exhibit]:
         (f"x{i}", *(exact.fmt(theta[(f"x{i}", f"h{k}")][0]) for k in (1, 2)), str(split[i] + 1))
         for i in range(d)
     )
-    rows = []
-    for s, (pt, y) in zip(inst.samples, points, strict=True):
-        p = net.forward(s.inputs)
-        rows.append(
-            (
-                pt,
-                *(
-                    f"{short(p.pre[f'r{k}'])} ({'on' if p.pre[f'r{k}'] > 0 else 'off'})"
-                    for k in (1, 2)
-                ),
-                short(p.values["y"]),
-                exact.fmt(y),
-            )
-        )
+    rows = _point_patterns(net, inst.samples, points)
     shown, omitted, head = cut(rows)
     ev = inst.evaluate(w)
     out.append(
@@ -226,7 +230,7 @@ def show_relu2(red: Any, src: Any, target: Any) -> list[Exhibit]:
                 Table(
                     ("point", "unit 1 input", "unit 2 input", "f(x)", "label"),
                     tuple(shown),
-                    f"L(θ) = {exact.fmt(ev.loss)}; enc(θ) = {ev.enc_bits} ≤ β = {ev.bit_bound}.",
+                    _enc_text(ev) + ".",
                     omitted,
                     head,
                 ),

@@ -137,7 +137,7 @@ def _counting(chain: str, cnf: CNF, rng: random.Random) -> list[Answer]:
 def _network_questions(chain: str, t: Any, rng: random.Random) -> list[Answer]:
     from ermbit.problems.queries import BitQuery
     from ermbit.reductions import get
-    from ermbit.slp import bit, values
+    from ermbit.slp import values
 
     q = BitQuery(t.slp, t.offset)
     g = get("slp-to-backprop-bit").forward(q)
@@ -166,29 +166,31 @@ def _network_questions(chain: str, t: Any, rng: random.Random) -> list[Answer]:
             p.values[u] == sn.activation(p.values[pre]),
         ),
     ]
+    return [*out, _answer_question(chain, t, q, g)]
+
+
+def _answer_question(chain: str, t: Any, q: Any, g: Any) -> Answer:
+    """The chain's last object: the queried gradient bit, or the loss of θ* in ERM_bit."""
+    from ermbit.reductions import get
+    from ermbit.slp import bit
+
     expected = bit(t.slp, t.offset)
     if chain == "sharp-p-backprop":
         inst = g.instance
-        out.append(
-            _ok(
-                "Which bit of ∂L/∂w_e* does the Backprop-Bit instance ask for, and what is it?",
-                f"bit {inst.query}, value {inst.answer()}",
-                f"bit {t.offset} of n_P (read from the SLP) is {expected}",
-                inst.answer() == expected,
-            )
+        return _ok(
+            "Which bit of ∂L/∂w_e* does the Backprop-Bit instance ask for, and what is it?",
+            f"bit {inst.query}, value {inst.answer()}",
+            f"bit {t.offset} of n_P (read from the SLP) is {expected}",
+            inst.answer() == expected,
         )
-    else:
-        e = get("bitslp-to-erm").forward(q)
-        loss = e.loss()
-        out.append(
-            _ok(
-                "In the ERM_bit instance, what is the loss of θ*? Is OPT = 0?",
-                f"L(θ*) = {exact.fmt(loss)}; OPT = 0: {'yes' if loss == 0 else 'no'}",
-                f"L(θ*) = 0 exactly when bit {t.offset} of n_P is 1 (it is {expected})",
-                (loss == 0) == (expected == 1),
-            )
-        )
-    return out
+    e = get("bitslp-to-erm").forward(q)
+    loss = e.loss()
+    return _ok(
+        "In the ERM_bit instance, what is the loss of θ*? Is OPT = 0?",
+        f"L(θ*) = {exact.fmt(loss)}; OPT = 0: {'yes' if loss == 0 else 'no'}",
+        f"L(θ*) = 0 exactly when bit {t.offset} of n_P is 1 (it is {expected})",
+        (loss == 0) == (expected == 1),
+    )
 
 
 # --------------------------------------------------------------------- ReLU chains
