@@ -33,7 +33,11 @@ def show(obj: Any, limit: int = 300) -> str:
     from ermbit.cnf import CNF
 
     if isinstance(obj, CNF):
-        text = str(obj) or "the empty formula"
+        text = f"φ = {obj}" if obj.clauses else "the empty formula (no clauses)"
+        if any(not c for c in obj.clauses):
+            text += "  (⊥ is an empty clause: no assignment satisfies it)"
+    elif obj == ():
+        text = "the empty assignment ()"
     elif isinstance(obj, tuple) and obj and all(isinstance(v, bool) for v in obj):
         text = ", ".join(f"x{i}={int(v)}" for i, v in enumerate(obj, 1))
     elif hasattr(obj, "cnf") and isinstance(obj.cnf, CNF):

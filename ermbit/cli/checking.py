@@ -129,11 +129,11 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
     else:
         for c in report.checks:
             out.write(f"  {c.status:>7}  {c.name}: {c.detail}\n")
-        out.write("passed\n" if report.passed else "FAILED\n")
-        if not report.passed:
+        if not report.passed:  # the explanation first: the last line stays the verdict
             from ermbit.checking.student import student_report
 
-            out.write("\n" + student_report(red, read_counterexample(path), report))
+            out.write("\n" + student_report(red, read_counterexample(path), report) + "\n")
+        out.write("passed\n" if report.passed else "FAILED\n")
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
