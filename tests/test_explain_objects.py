@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ermbit import exact
 from ermbit.cnf import CNF
+from ermbit.errors import InputError
 from ermbit.pipelines.explain import CHAINS, render, walk
 from ermbit.pipelines.explain.blocks import Bits, Listing, Table, bit_window, cut
 from ermbit.pipelines.explain.tex import UNKNOWN, document, tex_escape
@@ -201,3 +202,16 @@ def test_tex_escape_handles_every_special_character() -> None:
 def test_markdown_has_display_maths_and_tables(walks: dict[str, Any]) -> None:
     md = render("sharp-p-backprop", TINY, walks["sharp-p-backprop"], "md")
     assert "$$\nN_\\varphi =" in md and "| layer | node |" in md and "← queried bit" in md
+
+
+def test_another_sigma_shows_its_gadget_and_the_same_values() -> None:
+    from ermbit.reductions.gadgets import gadget
+
+    steps = walk("sharp-p-backprop", TINY, activation="z**3 + 2*z")
+    kappa = _blocks(steps, Table, "gadget")[0]
+    assert [r[1] for r in kappa.rows] == [exact.fmt(k) for k in gadget(["0", "2", "0", "1"]).kappa]
+    (bits,) = _blocks(steps, Bits, "gradient")
+    (seg,) = [s for s in bits.segments if s.label]
+    assert int(seg.bits) == len(_brute(TINY)) & 1  # the same bit of n_P, whatever σ is
+    with pytest.raises(InputError, match="no polynomial network"):
+        walk("np-relu", TINY, activation="z**2")

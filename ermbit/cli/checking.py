@@ -156,6 +156,9 @@ def _explain_args(p: argparse.ArgumentParser) -> None:
         help="exercises on a fresh tiny instance, and a separate answer key (md or latex)",
     )
     p.add_argument("--seed", type=int, default=0, help="--worksheet: the variant to generate")
+    p.add_argument(
+        "--activation", default=None, help="σ of the polynomial chains, e.g. 'z**3 + 2*z'"
+    )
 
 
 @command("explain", _explain_args, "walk through a reduction chain on a tiny input, for teaching")
@@ -168,7 +171,7 @@ def explain_cmd(args: argparse.Namespace, out: TextIO) -> int:
     if args.worksheet:
         return _worksheet(args, out)
     src = read_cnf(args.file) if args.file else DEFAULT_FORMULA
-    steps = walk(args.chain, src)
+    steps = walk(args.chain, src, activation=args.activation)
     _emit(render(args.chain, src, steps, args.format), args.output, out)
     if args.draw:
         from ermbit.network.draw import draw

@@ -117,14 +117,27 @@ class Step:
     exhibits: tuple[Exhibit, ...] = ()
 
 
-def walk(chain: str, src: Any, *, max_witnesses: int = 2, show: bool = True) -> list[Step]:
+#: Reductions that build a polynomial network and take σ as ``activation``.
+TAKES_SIGMA = ("slp-to-backprop-bit", "bitslp-to-erm")
+
+
+def walk(
+    chain: str,
+    src: Any,
+    *,
+    max_witnesses: int = 2,
+    show: bool = True,
+    activation: str | None = None,
+) -> list[Step]:
     """Run ``chain`` on ``src``, verify every step and (``show``) collect its exhibits.
+
+    ``activation`` is σ for the chains that build a polynomial network (default z²).
 
     Raises
     ------
     InputError
-        For an unknown chain, or an input too large to walk through (a walkthrough is
-        for tiny inputs: at most 6 variables).
+        For an unknown chain, an input too large to walk through (a walkthrough is for
+        tiny inputs: at most 6 variables), or an ``activation`` the chain does not use.
     """
     from ermbit import reductions
 
@@ -132,9 +145,17 @@ def walk(chain: str, src: Any, *, max_witnesses: int = 2, show: bool = True) -> 
         raise InputError(f"chain: unknown {chain!r}; known: {', '.join(CHAINS)}")
     if isinstance(src, CNF) and src.num_vars > 6:
         raise InputError(f"input: {src.num_vars} variables; a walkthrough takes at most 6")
+    if activation is not None and not any(c.reduction in TAKES_SIGMA for c in CHAINS[chain][1]):
+        raise InputError(
+            f"--activation: chain {chain!r} builds no polynomial network; σ applies to "
+            "sharp-p-backprop and sharp-p-erm"
+        )
     steps = []
     for cs in CHAINS[chain][1]:
-        red = reductions.get(cs.reduction, **dict(cs.options))
+        opts = dict(cs.options)
+        if activation is not None and cs.reduction in TAKES_SIGMA:
+            opts["activation"] = activation
+        red = reductions.get(cs.reduction, **opts)
         report = verify(red, src, max_witnesses=max_witnesses)
         target = red.forward(src)
         steps.append(

@@ -124,11 +124,17 @@ def gadget_exhibit(gadget: Any, D: int) -> Exhibit:
         ),
         f"D = {D}; the gadget's output edge into v_i has weight 1/D.",
     )
+    from ermbit.network.activations import Polynomial
+
     x, y = exact.Q(3), exact.Q(-5)
     check = gadget.multiply(x, y)
     return Exhibit(
         "The multiplication gadget (Lemma 3.1)",
         (
+            Prose(
+                f"σ(z) = {Polynomial(gadget.coeffs)}; its shifts σ(z + r), r = 0..μ, span the "
+                "polynomials of degree ≤ μ, so x·y and x² are combinations of them."
+            ),
             Math("x·y = " + plain, r"x y = " + tex),
             Math("x² = " + sq, r"x^2 = " + sq_tex),
             table,
