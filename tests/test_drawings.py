@@ -115,3 +115,21 @@ def test_cli_draws_svg_and_png(tmp_path: Path) -> None:
         assert main(args, out=io.StringIO(), err=io.StringIO()) == 0
     ET.fromstring((tmp_path / "n.svg").read_text(encoding="utf-8"))
     assert (tmp_path / "n.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_active_relus_are_marked_when_values_are_given() -> None:
+    from ermbit.network.model import NetworkBuilder
+
+    nb = NetworkBuilder()
+    for v, act in (("s", "id"), ("on", "relu"), ("off", "relu")):
+        nb.add_node(v, act)
+    nb.add_edge("s", "on", 1, 0)
+    nb.add_edge("s", "off", -1, 0)
+    net = nb.build(["on", "off"])
+    values = net.forward({"s": 2}).values
+    root = ET.fromstring(to_svg(net, values=values))
+    classes = {
+        g.find(f"{SVG}title").text.split(":")[0]: g.get("class", "")  # type: ignore[union-attr]
+        for g in root.iter(f"{SVG}g")
+    }
+    assert "on" in classes["on"].split() and "on" not in classes["off"].split()

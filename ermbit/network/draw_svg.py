@@ -4,7 +4,7 @@ Every edge carries its ``w, b`` as short rationals; frozen edges are dashed grey
 trainable ones solid blue; the queried gradient coordinate's edge and the path from it
 to the outputs (the way the loss reaches it) are red.  Gadgets are boxed clusters.  Node
 kinds: sources blue, identity white, polynomial σ green with a double border, ReLU and
-piecewise linear orange.
+piecewise linear orange (an active ReLU, when values are given, darker with a thick border).
 
 >>> from ermbit.network.model import NetworkBuilder
 >>> nb = NetworkBuilder()
@@ -40,6 +40,7 @@ _CSS = """
 .n rect{stroke:#333;stroke-width:1.2}
 .n.source rect{fill:#d9e8f5}.n.id rect{fill:#fff}.n.poly rect{fill:#c9e4c5;stroke-width:3}
 .n.relu rect,.n.pl rect{fill:#f4c7a1}.n.hot rect{stroke:#d62728;stroke-width:3}
+.n.on rect{fill:#ffb347;stroke:#b35900;stroke-width:3}
 .n text{font:12px sans-serif;text-anchor:middle;fill:#111}
 .n text.v{font:11px monospace;fill:#333}
 .lg{font:12px sans-serif;fill:#333}
@@ -177,6 +178,8 @@ def _nodes(net: Network, lay: Layout, hot: set[str], values: Mapping[str, Any] |
         x, y = _xy(lay.pos[v])
         kind = _kind(net, v)
         cls = f"n {kind}" + (" hot" if v in hot else "")
+        if kind == "relu" and values is not None and values.get(v, 0) > 0:
+            cls += " on"  # an active ReLU: the activation pattern is visible at a glance
         sub = "" if kind in ("source", "id") else str(net.activation(v))
         if values is not None and v in values:
             sub = (sub + " = " if sub else "= ") + short_rational(values[v], 8)

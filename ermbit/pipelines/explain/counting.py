@@ -197,6 +197,7 @@ def show_backprop(red: Any, src: Any, target: Any) -> list[Exhibit]:
         inst.network,
         "Drawing (red: the queried coordinate e* and the way the loss reaches it)",
         highlight=inst.edge,
+        values=p.values,
     )
     return [gadget_exhibit(sn.gadget, sn.D), net_ex, loss_ex, pic]
 
@@ -227,5 +228,5 @@ def show_erm(red: Any, src: Any, target: Any) -> list[Exhibit]:
             (prose, layer_table(inst.network, p.values, "Main sample, forward pass under θ*")),
         ),
         Exhibit("The bit loss", (obits,)),
-        drawing(inst.network, "Drawing (dashed: frozen; solid: trainable)"),
+        drawing(inst.network, "Drawing (dashed: frozen; solid: trainable)", values=p.values),
     ]

@@ -58,6 +58,7 @@ def drawing(
     *,
     highlight: tuple[str, str] | None = None,
     group: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
     caption: str = "",
 ) -> Exhibit:
     """An exhibit with the SVG drawing of ``net`` (or a note that it is too big to draw)."""
@@ -73,5 +74,5 @@ def drawing(
         )
     from ermbit.network.draw_svg import to_svg
 
-    svg = to_svg(net, highlight=highlight, group=group, title=title)
+    svg = to_svg(net, highlight=highlight, group=group, values=values, title=title)
     return Exhibit(title, (Figure(svg, caption),))

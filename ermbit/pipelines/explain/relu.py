@@ -126,7 +126,8 @@ def show_relu(red: Any, src: CNF, target: Any) -> list[Exhibit]:
         )
     )
     groups = _relu_groups(src.num_vars, src.num_clauses)
-    out.append(drawing(net, "Drawing (boxes: gadgets per variable and per clause)", group=groups))
+    title = "Drawing under the witness (boxes: gadgets per variable and per clause)"
+    out.append(drawing(net, title, group=groups, values=p.values))
     return out
 
 
