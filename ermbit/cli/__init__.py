@@ -16,6 +16,7 @@ from typing import TextIO
 from ermbit.cli import checking as _checking  # noqa: F401
 from ermbit.cli import counting as _counting  # noqa: F401  (registers commands)
 from ermbit.cli import instances as _instances  # noqa: F401
+from ermbit.cli import teaching as _teaching  # noqa: F401
 from ermbit.cli import tools as _tools  # noqa: F401
 from ermbit.cli._base import COMMANDS, EXIT_BUDGET, EXIT_FAILED, EXIT_INPUT, EXIT_OK
 from ermbit.errors import BackendError, BudgetExceeded, ErmbitError, VerificationFailed
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         "verify",
         "gen",
         "explain",
+        "new-reduction",
         "study",
     ]
     names = sorted(COMMANDS, key=lambda n: order.index(n) if n in order else len(order))

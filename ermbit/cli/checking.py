@@ -111,6 +111,11 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
             size = res.shrunk.get("report", {}).get("source_size", {})
             desc = ", ".join(f"{k} {v}" for k, v in size.items())
             out.write(f"  smallest failing input: {res.shrunk.get('file')} ({desc})\n")
+        if not res.passed and res.failures:
+            from ermbit.checking.student import sweep_report
+
+            shrunk = res.shrunk.get("file") if res.shrunk else None
+            out.write("\n" + sweep_report(spec, res.failures, shrunk))
     return EXIT_OK if res.passed else EXIT_FAILED
 
 
@@ -126,21 +131,35 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
     else:
         for c in report.checks:
             out.write(f"  {c.status:>7}  {c.name}: {c.detail}\n")
+        if not report.passed:  # the explanation first: the last line stays the verdict
+            from ermbit.checking.student import student_report
+
+            out.write("\n" + student_report(red, read_counterexample(path), report) + "\n")
         out.write("passed\n" if report.passed else "FAILED\n")
     return EXIT_OK if report.passed else EXIT_FAILED
 
 
 def _explain_args(p: argparse.ArgumentParser) -> None:
-    from ermbit.pipelines.explain import CHAINS
+    from ermbit.pipelines.explain import CHAINS, FORMATS
 
     p.add_argument("chain", choices=list(CHAINS), help="which chain to walk through")
     p.add_argument("file", nargs="?", default=None, help="a tiny CNF (default: the demo's)")
-    p.add_argument("--format", default="text", choices=["text", "md", "latex"])
+    p.add_argument("--format", default="text", choices=list(FORMATS))
+    p.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
     p.add_argument(
         "--draw",
         default=None,
-        metavar="FILE.png|FILE.dot",
-        help="draw the chain's network (node kinds; frozen edges dashed)",
+        metavar="FILE.svg|FILE.png|FILE.dot",
+        help="draw the chain's network (gadget clusters, w, b on edges, frozen dashed)",
+    )
+    p.add_argument(
+        "--worksheet",
+        action="store_true",
+        help="exercises on a fresh tiny instance, and a separate answer key (md or latex)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="--worksheet: the variant to generate")
+    p.add_argument(
+        "--activation", default=None, help="σ of the polynomial chains, e.g. 'z**3 + 2*z'"
     )
 
 
@@ -148,17 +167,49 @@ def _explain_args(p: argparse.ArgumentParser) -> None:
 def explain_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.cli._base import read_cnf
     from ermbit.pipelines.demo import DEFAULT_FORMULA
-    from ermbit.pipelines.explain import network_of, render, walk
+    from ermbit.pipelines.explain import render, walk
+    from ermbit.pipelines.explain.chains import network_drawing
 
+    if args.worksheet:
+        return _worksheet(args, out)
     src = read_cnf(args.file) if args.file else DEFAULT_FORMULA
-    steps = walk(args.chain, src)
-    out.write(render(args.chain, src, steps, args.format))
+    steps = walk(args.chain, src, activation=args.activation)
+    _emit(render(args.chain, src, steps, args.format), args.output, out)
     if args.draw:
         from ermbit.network.draw import draw
 
-        net = network_of(steps)
-        if net is None:
+        found = network_drawing(steps)
+        if found is None:
             raise InputError(f"--draw: chain {args.chain!r} builds no network")
-        draw(net, args.draw, title=f"{args.chain}: the network of the last step")
+        net, group, edge = found
+        title = f"{args.chain}: the network of the last step"
+        draw(net, args.draw, title=title, group=group, highlight=edge)
         out.write(f"drawing saved to {args.draw}\n")
     return EXIT_OK if all(s.report.passed for s in steps) else EXIT_FAILED
+
+
+def _emit(text: str, path: str | None, out: TextIO) -> None:
+    if path is None:
+        out.write(text)
+        return
+    from pathlib import Path
+
+    Path(path).write_text(text, encoding="utf-8")
+    out.write(f"wrote {path}\n")
+
+
+def _worksheet(args: argparse.Namespace, out: TextIO) -> int:
+    from ermbit.pipelines.explain.worksheet import key_path, worksheet
+
+    if args.format not in ("md", "latex"):
+        raise InputError(f"--format: a worksheet is md or latex, got {args.format!r}")
+    if args.file:
+        raise InputError("file: a worksheet makes its own instance from --seed; give no file")
+    sheet = worksheet(args.chain, args.seed, args.format)
+    if args.output is None:
+        out.write(sheet.exercises + "\n" + "=" * 20 + " answer key " + "=" * 20 + "\n\n")
+        out.write(sheet.key)
+    else:
+        _emit(sheet.exercises, args.output, out)
+        _emit(sheet.key, key_path(args.output), out)
+    return EXIT_OK

@@ -2,7 +2,8 @@
 
 Node kinds are marked by shape and colour (sources, identity, polynomial σ, ReLU or
 piecewise linear); frozen edges are dashed and trainable ones solid; edge labels give
-``w, b``.  PNG output needs the ``plot`` extra (matplotlib).
+``w, b``.  SVG (:mod:`.draw_svg`) and PNG (:mod:`.draw_png`, needs the ``plot`` extra,
+matplotlib) share one layered layout (:mod:`.layout`).
 
 >>> from ermbit.network.model import NetworkBuilder
 >>> nb = NetworkBuilder()
@@ -13,6 +14,7 @@ piecewise linear); frozen edges are dashed and trainable ones solid; edge labels
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from ermbit.errors import BackendUnavailable, InputError
@@ -63,65 +65,43 @@ def to_dot(net: Network, *, title: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _layers(net: Network) -> dict[str, tuple[float, float]]:
-    depth: dict[str, int] = {}
-    for v in net.topological_order():
-        preds = [e.src for e in net.in_edges(v)]
-        depth[v] = 1 + max((depth[u] for u in preds), default=-1)
-    by_layer: dict[int, list[str]] = {}
-    for v, d in depth.items():
-        by_layer.setdefault(d, []).append(v)
-    pos = {}
-    for d, vs in by_layer.items():
-        for i, v in enumerate(vs):
-            pos[v] = (float(d), float(i - (len(vs) - 1) / 2))  # float: drawing coordinates only
-    return pos
-
-
-def draw(net: Network, path: str | Path, *, title: str | None = None) -> str:
-    """Write ``net`` to ``path``: ``.dot`` as DOT text, ``.png`` with matplotlib."""
+def draw(
+    net: Network,
+    path: str | Path,
+    *,
+    title: str | None = None,
+    highlight: tuple[str, str] | None = None,
+    group: Mapping[str, str] | None = None,
+) -> str:
+    """Write ``net`` to ``path``: ``.dot`` (Graphviz text), ``.svg`` (self-contained) or
+    ``.png`` (matplotlib), the last two with the layered layout of
+    :mod:`ermbit.network.layout` (gadget clusters, ``w, b`` on every edge, ``highlight``:
+    the queried edge and its path to the outputs in red)."""
     p = Path(path)
     if p.suffix == ".dot":
         p.write_text(to_dot(net, title=title), encoding="utf-8")
         return "dot"
+    if p.suffix == ".svg":
+        from ermbit.network.draw_svg import to_svg
+
+        p.write_text(
+            to_svg(net, highlight=highlight, group=group, title=title or ""), encoding="utf-8"
+        )
+        return "svg"
     if p.suffix != ".png":
-        raise InputError(f"--draw: expected a .png or .dot file, got {str(path)!r}")
+        raise InputError(f"--draw: expected a .svg, .png or .dot file, got {str(path)!r}")
     try:
         import matplotlib
 
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
-        import networkx as nx
     except ImportError as exc:
         raise BackendUnavailable(
             "drawing PNG needs matplotlib: pip install 'ermbit[plot]'"
         ) from exc
-    g = net.graph()
-    pos = _layers(net)
-    size = max(6.0, 0.9 * len(set(x for x, _ in pos.values())))
-    fig, ax = plt.subplots(figsize=(size, max(4.0, 0.5 * len(pos) ** 0.5 * 3)))
-    for kind, (_, colour) in _STYLE.items():
-        nodes = [v for v in g.nodes if node_kind(net, v) == kind]
-        shape = {"ellipse": "o", "doublecircle": "o", "box": "s"}[_STYLE[kind][0]]
-        nx.draw_networkx_nodes(
-            g,
-            pos,
-            nodelist=nodes,
-            node_color=colour,
-            node_shape=shape,
-            edgecolors="black",
-            ax=ax,
-            label=kind,
-        )
-    frozen = [(e.src, e.dst) for e in net.edges if e.frozen]
-    free = [(e.src, e.dst) for e in net.edges if not e.frozen]
-    nx.draw_networkx_edges(g, pos, edgelist=frozen, style="dashed", ax=ax, arrows=True)
-    nx.draw_networkx_edges(g, pos, edgelist=free, style="solid", width=2, ax=ax, arrows=True)
-    nx.draw_networkx_labels(g, pos, font_size=7, ax=ax)
-    ax.legend(scatterpoints=1, fontsize=7, loc="best")
-    ax.set_title(title or "network (dashed: frozen, solid: trainable)")
-    ax.axis("off")
-    fig.tight_layout()
-    fig.savefig(p, dpi=120)
+    from ermbit.network.draw_png import paint
+
+    fig = paint(plt, net, title=title, highlight=highlight, group=group)
+    fig.savefig(p, dpi=110 if fig.get_figwidth() <= 20 else 60)
     plt.close(fig)
     return "png"

@@ -1,15 +1,17 @@
-"""Step-by-step walkthroughs of the reduction chains, for teaching.
+"""The chains a walkthrough follows, and the walk itself.
 
 A *chain* is a sequence of registered reductions with the small adapters between them
 (e.g. "ask for bit K·E* of the Kronecker SLP").  :func:`walk` runs a chain on a tiny input,
-and for every step records what the step builds, its size, the claim and the outcome of
-the generic verifier on that step.  :func:`render` turns the walk into plain text,
-Markdown with LaTeX, or a LaTeX fragment.
+and for every step records what the step builds, its size, the claim, the outcome of
+the generic verifier on that step, and the step's *exhibits*: the objects themselves
+(polynomial, SLP, bits, network values, gadgets, witnesses; :mod:`.counting`, :mod:`.relu`).
 
 >>> from ermbit.cnf import CNF
 >>> steps = walk("kronecker", CNF(2, ((1, 2),)))
 >>> [s.reduction for s in steps], steps[0].report.passed
 (['sat-to-slp'], True)
+>>> [e.title for e in steps[0].exhibits][-1]
+'n_P in binary, the #SAT block marked'
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from typing import Any
 from ermbit.checking.verifier import VerificationReport, size_summary, verify
 from ermbit.cnf import CNF
 from ermbit.errors import InputError
+from ermbit.pipelines.explain import counting, relu
+from ermbit.pipelines.explain.blocks import Exhibit
 
-__all__ = ["CHAINS", "ChainStep", "network_of", "render", "Step", "walk"]
+__all__ = ["CHAINS", "SHOWS", "ChainStep", "Step", "network_drawing", "network_of", "walk"]
 
 Adapter = Callable[[Any, Any], Any]
 
@@ -85,6 +89,18 @@ CHAINS: dict[str, tuple[str, tuple[ChainStep, ...]]] = {
 }
 
 
+#: reduction name -> what its step shows (reductions without an entry show no objects).
+SHOWS: dict[str, Callable[[Any, Any, Any], list[Exhibit]]] = {
+    "sat-to-slp": counting.show_kronecker,
+    "slp-to-backprop-bit": counting.show_backprop,
+    "bitslp-to-erm": counting.show_erm,
+    "sat-to-relu": relu.show_relu,
+    "sat-to-nae": relu.show_nae,
+    "nae-to-splitting": relu.show_splitting,
+    "splitting-to-relu2": relu.show_relu2,
+}
+
+
 @dataclass(frozen=True)
 class Step:
     """One step of a walk: the reduction, what it built and how it was checked."""
@@ -98,16 +114,30 @@ class Step:
     target: Any
     then: str
     details: str = ""
+    exhibits: tuple[Exhibit, ...] = ()
 
 
-def walk(chain: str, src: Any, *, max_witnesses: int = 2) -> list[Step]:
-    """Run ``chain`` on ``src`` and verify every step.
+#: Reductions that build a polynomial network and take σ as ``activation``.
+TAKES_SIGMA = ("slp-to-backprop-bit", "bitslp-to-erm")
+
+
+def walk(
+    chain: str,
+    src: Any,
+    *,
+    max_witnesses: int = 2,
+    show: bool = True,
+    activation: str | None = None,
+) -> list[Step]:
+    """Run ``chain`` on ``src``, verify every step and (``show``) collect its exhibits.
+
+    ``activation`` is σ for the chains that build a polynomial network (default z²).
 
     Raises
     ------
     InputError
-        For an unknown chain, or an input too large to walk through (a walkthrough is
-        for tiny inputs: at most 6 variables).
+        For an unknown chain, an input too large to walk through (a walkthrough is for
+        tiny inputs: at most 6 variables), or an ``activation`` the chain does not use.
     """
     from ermbit import reductions
 
@@ -115,9 +145,17 @@ def walk(chain: str, src: Any, *, max_witnesses: int = 2) -> list[Step]:
         raise InputError(f"chain: unknown {chain!r}; known: {', '.join(CHAINS)}")
     if isinstance(src, CNF) and src.num_vars > 6:
         raise InputError(f"input: {src.num_vars} variables; a walkthrough takes at most 6")
+    if activation is not None and not any(c.reduction in TAKES_SIGMA for c in CHAINS[chain][1]):
+        raise InputError(
+            f"--activation: chain {chain!r} builds no polynomial network; σ applies to "
+            "sharp-p-backprop and sharp-p-erm"
+        )
     steps = []
     for cs in CHAINS[chain][1]:
-        red = reductions.get(cs.reduction, **dict(cs.options))
+        opts = dict(cs.options)
+        if activation is not None and cs.reduction in TAKES_SIGMA:
+            opts["activation"] = activation
+        red = reductions.get(cs.reduction, **opts)
         report = verify(red, src, max_witnesses=max_witnesses)
         target = red.forward(src)
         steps.append(
@@ -131,10 +169,16 @@ def walk(chain: str, src: Any, *, max_witnesses: int = 2) -> list[Step]:
                 target,
                 cs.adapter_text,
                 _details(target),
+                tuple(_show(red, src, target)) if show else (),
             )
         )
         src = cs.adapter(src, target)
     return steps
+
+
+def _show(red: Any, src: Any, target: Any) -> list[Exhibit]:
+    fn = SHOWS.get(red.name)
+    return fn(red, src, target) if fn is not None else []
 
 
 def _flat(d: Any, prefix: str = "") -> list[str]:
@@ -155,95 +199,6 @@ def _details(target: Any) -> str:
     return ", ".join(_flat(meta)) if isinstance(meta, dict) else ""
 
 
-def _cnf_text(cnf: CNF, latex: bool) -> str:
-    if not latex:
-        return str(cnf)
-
-    def lit(l: int) -> str:
-        return f"x_{{{l}}}" if l > 0 else rf"\lnot x_{{{-l}}}"
-
-    if not cnf.clauses:
-        return r"\top"
-    return r" \land ".join(
-        "(" + r" \lor ".join(map(lit, c)) + ")" if c else r"\bot" for c in cnf.clauses
-    )
-
-
-def _sizes(d: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in d.items()) or "—"
-
-
-def _check_text(rep: VerificationReport) -> tuple[str, list[str]]:
-    verdict = "confirmed" if rep.passed else "NOT confirmed"
-    details = [f"{c.name}: {c.status} — {c.detail}" for c in rep.checks if c.name != "forward"]
-    return verdict, details
-
-
-def render(chain: str, src: Any, steps: list[Step], fmt: str = "text") -> str:
-    """The walkthrough as ``text``, ``md`` (Markdown with LaTeX) or ``latex`` (a fragment)."""
-    if fmt not in ("text", "md", "latex"):
-        raise InputError(f"--format: expected text, md or latex, got {fmt!r}")
-    desc = CHAINS[chain][0]
-    latex = fmt != "text"
-    shown = _cnf_text(src, latex) if isinstance(src, CNF) else str(src)
-    out: list[str] = []
-    if fmt == "text":
-        out += [f"chain {chain}: {desc}", f"input: {shown}", ""]
-    elif fmt == "md":
-        out += [f"## Chain `{chain}`", "", desc, "", f"Input: $\\varphi = {shown}$", ""]
-    else:
-        out += [
-            f"\\paragraph{{Chain \\texttt{{{chain}}}.}} {desc}.",
-            f"Input: $\\varphi = {shown}$.",
-            "\\begin{enumerate}",
-        ]
-    for i, s in enumerate(steps, 1):
-        verdict, details = _check_text(s.report)
-        if fmt == "text":
-            out += [
-                f"step {i}: {s.reduction} — {s.summary}",
-                f"  builds: {_sizes(s.target_size)} (from {_sizes(s.source_size)})",
-                *([f"  with:   {s.details}"] if s.details else []),
-                f"  claim:  {s.claim}",
-                f"  check:  {verdict}",
-            ]
-            out += [f"          {d}" for d in details]
-            if s.then:
-                out.append(f"  then:   {s.then}")
-            out.append("")
-        elif fmt == "md":
-            out += [
-                f"### Step {i}: `{s.reduction}`",
-                "",
-                s.summary,
-                "",
-                f"- **Builds:** {_sizes(s.target_size)} (from {_sizes(s.source_size)})",
-                *([f"- **Parameters:** {s.details}"] if s.details else []),
-                f"- **Claim:** {s.claim}",
-                f"- **Check:** {verdict}",
-            ]
-            out += [f"  - {d}" for d in details]
-            if s.then:
-                out.append(f"- **Then:** {s.then}")
-            out.append("")
-        else:
-            out += [
-                f"\\item \\texttt{{{s.reduction}}}: {s.summary}. "
-                f"Builds {_sizes(s.target_size)}. Claim: {s.claim}. Check: {verdict}."
-            ]
-    if fmt == "latex":
-        out.append("\\end{enumerate}")
-    ok = all(s.report.passed for s in steps)
-    out.append(
-        ("every step confirmed" if ok else "SOME STEP FAILED")
-        if fmt == "text"
-        else ("**Every step confirmed.**" if ok else "**Some step failed.**")
-        if fmt == "md"
-        else ("Every step confirmed." if ok else "Some step failed.")
-    )
-    return "\n".join(out) + "\n"
-
-
 def network_of(steps: list[Step]) -> Any:
     """The network of the last step whose target carries one (None if none does)."""
     from ermbit.network.model import Network
@@ -257,4 +212,18 @@ def network_of(steps: list[Step]) -> Any:
         ):
             if isinstance(obj, Network):
                 return obj
+    return None
+
+
+def network_drawing(
+    steps: list[Step],
+) -> tuple[Any, dict[str, str] | None, tuple[str, str] | None] | None:
+    """``(network, gadget groups, queried edge)`` of the last step that builds a network."""
+    for s in reversed(steps):
+        net = network_of([s])
+        if net is None:
+            continue
+        t = s.target
+        edge = getattr(getattr(t, "instance", None), "edge", None)
+        return net, relu.groups_of(s.reduction, t), edge
     return None
