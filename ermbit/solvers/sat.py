@@ -17,6 +17,7 @@ False
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pysat.solvers import Solver, SolverNames
 
@@ -24,6 +25,10 @@ from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError, VerificationFailed
 
 __all__ = ["DEFAULT_SOLVER", "SatResult", "is_satisfiable", "solve", "solver_names"]
+
+# The CDCL front end is becoming the package ermbit.solvers.sat (proofs, d4); until this
+# module moves into it, those submodules live in the directory of the same name.
+__path__ = [str(Path(__file__).with_suffix(""))]
 
 #: The PySAT back end used unless another is named.
 DEFAULT_SOLVER = "cadical195"
