@@ -14,6 +14,7 @@ from ermbit.cli._base import (
     emit_json,
     read_document,
 )
+from ermbit.cli._certify import add_certify, check_certify, report
 from ermbit.errors import InputError
 
 
@@ -194,6 +195,7 @@ def _decide_args(p: argparse.ArgumentParser) -> None:
         help="relu: direct gadgets; relu2: NAE → set splitting → 2-ReLU data set",
     )
     p.add_argument("--pinned", action="store_true", help="all-trainable form with forcing samples")
+    add_certify(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -201,12 +203,21 @@ def _decide_args(p: argparse.ArgumentParser) -> None:
 def decide_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.cli._base import read_cnf
     from ermbit.solvers.decide import decide
+    from ermbit.solvers.sat.certify import certify_decision
 
-    res = decide(read_cnf(args.file), via=args.via, pinned=args.pinned)
+    check_certify(args)
+    cnf = read_cnf(args.file)
+    res = decide(cnf, via=args.via, pinned=args.pinned)
+    cert = certify_decision(cnf) if args.certify and not res.satisfiable else None
     if args.json:
-        emit_json(out, res.to_json())
+        obj = res.to_json()
+        if cert is not None:
+            report(args, out, cert, obj)
+        emit_json(out, obj)
     else:
         out.write("satisfiable\n" if res.satisfiable else "unsatisfiable\n")
         if res.satisfiable:
             out.write("v " + " ".join(map(str, res.model or ())) + " 0\n")
+        if cert is not None:
+            report(args, out, cert, None)
     return EXIT_OK
