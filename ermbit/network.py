@@ -53,6 +53,10 @@ from ermbit.passes import (
     forward_many,
 )
 
+# The model is becoming the package ermbit.network; until this module moves into it, its
+# new submodules (polyparse) live in the directory of the same name.
+__path__ = [__file__.removesuffix(".py")]
+
 __all__ = ["DEFAULT_BUDGET_BITS", "Edge", "Grad", "Network", "NetworkBuilder", "NodeSizes", "Pass"]
 
 EdgeKey = tuple[str, str]

@@ -17,7 +17,6 @@ False
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from pysat.solvers import Solver, SolverNames
 
@@ -28,7 +27,7 @@ __all__ = ["DEFAULT_SOLVER", "SatResult", "is_satisfiable", "solve", "solver_nam
 
 # The CDCL front end is becoming the package ermbit.solvers.sat (proofs, d4); until this
 # module moves into it, those submodules live in the directory of the same name.
-__path__ = [str(Path(__file__).with_suffix(""))]
+__path__ = [__file__.removesuffix(".py")]
 
 #: The PySAT back end used unless another is named.
 DEFAULT_SOLVER = "cadical195"
