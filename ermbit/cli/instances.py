@@ -137,6 +137,7 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("instance", help="an erm or backprop instance (JSON)")
     p.add_argument("-w", "--witness-out", default=None, help="write the witness found (erm)")
     add_budget(p)
+    add_certify(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -144,8 +145,11 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
 def solve_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.erm import BackpropInstance, ERMInstance
 
+    check_certify(args)
     inst = read_document(args.instance).obj
     if isinstance(inst, BackpropInstance):
+        if args.certify:
+            raise InputError("--certify: a gradient is computed exactly, not decided")
         return _solve_backprop(inst, args, out)
     if isinstance(inst, ERMInstance):
         return _solve_erm(inst, args, out)
@@ -176,13 +180,19 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     from ermbit import formats
     from ermbit.solvers.erm import solve_erm
 
-    res = solve_erm(inst, budget_bits=args.budget_bits)
+    res = solve_erm(inst, budget_bits=args.budget_bits, certify=args.certify)
     if args.witness_out and res.witness is not None:
         formats.write(args.witness_out, res.witness)
+    cert = res.details.get("certificate")
     if args.json:
-        emit_json(out, res.to_json())
+        obj = res.to_json()
+        if cert is not None:
+            report(args, out, cert, obj)
+        emit_json(out, obj)
     else:
         out.write(res.summary() + "\n")
+        if cert is not None:
+            report(args, out, cert, None)
     return EXIT_OK
 
 

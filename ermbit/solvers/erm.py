@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ermbit.erm import ERMInstance
+from ermbit.errors import InputError
 from ermbit.exact import fmt
 
 __all__ = ["SolveResult", "is_piecewise_linear", "solve_erm"]
@@ -50,7 +51,7 @@ class SolveResult:
             "witness": wit,
             "solver": self.solver,
             "explanation": self.explanation,
-            **self.details,
+            **{k: v.to_json() if hasattr(v, "to_json") else v for k, v in self.details.items()},
         }
 
     def summary(self) -> str:
@@ -63,12 +64,26 @@ class SolveResult:
         return "\n".join(lines)
 
 
-def solve_erm(inst: ERMInstance, *, budget_bits: int | None = None) -> SolveResult:
-    """Decide ``inst`` exactly with the solver that fits its activations."""
+def solve_erm(
+    inst: ERMInstance, *, budget_bits: int | None = None, certify: bool = False
+) -> SolveResult:
+    """Decide ``inst`` exactly with the solver that fits its activations.
+
+    ``certify`` asks the piecewise-linear solver to back a NO with a checked refutation
+    (:class:`~ermbit.solvers.sat.certify.PatternRefutation`, in ``details``); the
+    polynomial solver has none and refuses it.
+    """
     if is_piecewise_linear(inst):
         from ermbit.solvers.pl_solver import solve_pl
 
-        r = solve_pl(inst)
+        r = solve_pl(inst, certify=certify)
+        details: dict[str, Any] = {
+            "exhausted": r.exhausted,
+            "patterns_tried": r.patterns_tried,
+            "lp_calls": r.lp_calls,
+        }
+        if r.certificate is not None:
+            details["certificate"] = r.certificate
         return SolveResult(
             r.decision,
             r.loss,
@@ -76,7 +91,12 @@ def solve_erm(inst: ERMInstance, *, budget_bits: int | None = None) -> SolveResu
             r.enc_bits,
             r.explanation,
             "pl-pattern-search",
-            {"exhausted": r.exhausted, "patterns_tried": r.patterns_tried, "lp_calls": r.lp_calls},
+            details,
+        )
+    if certify:
+        raise InputError(
+            "--certify: only the piecewise-linear solver gives certificates; this network "
+            "has a polynomial activation"
         )
     from ermbit.solvers.erm_exact import solve_erm as solve_poly
 

@@ -39,14 +39,18 @@ from pysat.solvers import Solver
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, VerificationFailed
 from ermbit.solvers.counting import available_methods, cross_check
+from ermbit.solvers.linear import verify_certificate
 from ermbit.solvers.sat import drat
 
 __all__ = [
     "PROOF_SOLVER",
     "Agreement",
     "Certificate",
+    "PatternRefutation",
     "certify_count",
     "certify_decision",
+    "combine_refutations",
+    "refute_patterns",
     "dratify_available",
     "refute",
 ]
@@ -238,3 +242,124 @@ def certify_count(cnf: CNF, value: int, *, timeout: float | None = None) -> Cert
     return Agreement(
         "agreement", checked, "+".join(counted), len(counted), tuple(cc.counts.items())
     )
+
+
+@dataclass(frozen=True)
+class BranchRefutation:
+    """One exhausted pattern search: its clause set and the evidence against it."""
+
+    clauses: tuple[tuple[int, ...], ...]
+    farkas: int
+    unjustified: int
+    certificate: Certificate | None
+    reason: str | None
+
+
+def refute_patterns(base: Sequence[Sequence[int]], learned: Sequence[Any]) -> BranchRefutation:
+    """Check the refutation behind a piecewise-linear "no zero-loss θ".
+
+    ``base`` are the pattern clauses (exactly one piece per instance, pieces excluded by
+    the model builder); ``learned`` are ``(clause, core)`` pairs where ``core`` is the
+    LP core (constraints, Farkas multipliers, pattern literals) that the clause negates.
+    Every Farkas certificate is re-verified exactly (:func:`verify_certificate`), then
+    the clause set base + learned is refuted by a checked DRAT proof.  A clause without
+    a core is left out, and reported.
+
+    Raises
+    ------
+    VerificationFailed
+        If a Farkas certificate does not verify, or a proof is rejected.
+    """
+    clauses = [tuple(c) for c in base]
+    seen = set(clauses)
+    farkas = unjustified = 0
+    for clause, core in learned:
+        if core is None:
+            unjustified += 1
+            continue
+        constraints, multipliers, _ = core
+        if not verify_certificate(constraints, multipliers):
+            raise VerificationFailed(
+                f"the Farkas certificate of learned clause {list(clause)} does not verify",
+                claim="every learned clause negates an infeasible linear system",
+                counterexample=(constraints, multipliers),
+            )
+        farkas += 1
+        if tuple(clause) not in seen:
+            seen.add(tuple(clause))
+            clauses.append(tuple(clause))
+    cert = refute(clauses)
+    reason = None if cert is not None else "the justified clauses alone are satisfiable"
+    return BranchRefutation(tuple(clauses), farkas, unjustified, cert, reason)
+
+
+@dataclass(frozen=True)
+class PatternRefutation:
+    """The certificate of a "no" from the pattern search: one refutation per branch."""
+
+    branches: tuple[BranchRefutation, ...]
+    unsearched: int = 0
+    why: str = ""
+    kind: Literal["drat+farkas"] = "drat+farkas"
+
+    @property
+    def checked(self) -> bool:
+        """Whether every branch is refuted by checked proofs alone."""
+        return (
+            bool(self.branches)
+            and not self.unsearched
+            and all(b.certificate is not None for b in self.branches)
+        )
+
+    @property
+    def checker(self) -> str:
+        names = {b.certificate.checker for b in self.branches if b.certificate is not None}
+        return "farkas+" + "+".join(sorted(names)) if names else "farkas"
+
+    @property
+    def steps(self) -> int:
+        return sum(b.certificate.steps for b in self.branches if b.certificate is not None)
+
+    @property
+    def proof(self) -> tuple[str, ...] | None:
+        return () if self.branches else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The summary for ``--json`` output."""
+        reasons = [b.reason for b in self.branches if b.reason is not None]
+        if self.unsearched or not self.branches:
+            reasons.append(
+                f"{self.unsearched or 'the'} branch(es) answered before any pattern search, "
+                f"which is not certified: {self.why}"
+            )
+        return {
+            "kind": self.kind,
+            "checked": self.checked,
+            "checker": self.checker,
+            "steps": self.steps,
+            "branches": len(self.branches),
+            "learned_clauses": sum(b.farkas + b.unjustified for b in self.branches),
+            "farkas_verified": sum(b.farkas for b in self.branches),
+            "unjustified_clauses": sum(b.unjustified for b in self.branches),
+            **({"reason": "; ".join(reasons)} if reasons else {}),
+        }
+
+    def write(self, path: str | Path) -> None:
+        """Per branch i: the clause set as DIMACS (``PATH.cnf``, ``PATH.2.cnf``, ...) and
+        its DRAT proof (``PATH``, ``PATH.2``, ...)."""
+        for i, b in enumerate(self.branches):
+            stem = str(path) if i == 0 else f"{path}.{i + 1}"
+            nvars = max((abs(l) for c in b.clauses for l in c), default=0)
+            head = f"p cnf {nvars} {len(b.clauses)}\n"
+            body = "".join(" ".join(map(str, (*c, 0))) + "\n" for c in b.clauses)
+            Path(stem + ".cnf").write_text(head + body)
+            if b.certificate is not None:
+                b.certificate.write(stem)
+
+
+def combine_refutations(
+    branches: Sequence[BranchRefutation], total: int, why: str
+) -> PatternRefutation:
+    """One certificate for the ``total`` branches of a search, ``branches`` of which
+    were refuted by an exhausted pattern search (see :class:`PatternRefutation`)."""
+    return PatternRefutation(tuple(branches), max(0, total - len(branches)), why)
