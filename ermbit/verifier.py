@@ -26,6 +26,7 @@ from typing import Any
 
 from ermbit.errors import BudgetExceeded, VerificationFailed
 from ermbit.reductions.base import Reduction, relation_holds
+from ermbit.reductions.sizes import check_sizes
 
 __all__ = ["Check", "VerificationReport", "input_hash", "size_summary", "verify"]
 
@@ -224,7 +225,14 @@ def verify(red: Reduction, src: Any, *, max_witnesses: int = 4) -> VerificationR
 
     checks.append(_timed("forward", ("construction",), build))
     target = built[0] if built else None
+    meta: dict[str, Any] = {}
     if target is not None:
+        sized = _size_check(red, src, target)
+        if sized is None:
+            meta["sizes"] = "no declared size bound"
+        else:
+            checks.append(sized[0])
+            meta["size_ratio"] = sized[1]
         checks.append(_claim_check(red, src, target))
         if red.has_witness_maps:
             sols = red.source_solutions(src)
@@ -237,4 +245,16 @@ def verify(red: Reduction, src: Any, *, max_witnesses: int = 4) -> VerificationR
         target_size=size_summary(target) if target is not None else {},
         checks=tuple(checks),
         seconds=time.perf_counter() - start,
+        meta=meta,
     )
+
+
+def _size_check(red: Reduction, src: Any, target: Any) -> tuple[Check, float | None] | None:
+    """Actual output size against the declared bound (a pinned form has none yet)."""
+    if getattr(red, "pinned", False):
+        return None
+    found = check_sizes(red.name, size_summary(src), size_summary(target))
+    if found is None:
+        return None
+    ok, detail, ratio = found
+    return Check("sizes", "passed" if ok else "failed", detail, ("declared bound",)), ratio

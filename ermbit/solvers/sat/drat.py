@@ -154,29 +154,27 @@ class _State:
             conflict = assign(self.clauses[cid][0], cid)
             if conflict is not None:
                 return self._core(conflict, value, reason)
+        clauses, get = self.clauses, value.get
         while queue:
             lit = queue.pop()
             for cid in self.occ.get(-lit, ()):
-                free = self._free(self.clauses[cid], value)
+                # inlined _free (this loop is where the checker spends its time)
+                free: int | None = 0
+                for l in clauses[cid]:
+                    v = get(l)
+                    if v is None:
+                        if free:
+                            free = None
+                            break
+                        free = l
+                    elif v:
+                        free = None
+                        break
                 if free == 0:
                     return self._core(cid, value, reason)
                 if free:
                     assign(free, cid)
         return None
-
-    @staticmethod
-    def _free(clause: tuple[int, ...], value: dict[int, bool]) -> int | None:
-        """0 if every literal is false, the only unassigned one if it is unit, else None."""
-        found = 0
-        for l in clause:
-            v = value.get(l)
-            if v is None:
-                if found:
-                    return None
-                found = l
-            elif v:
-                return None
-        return found
 
     def _core(self, conflict: int, value: dict[int, bool], reason: dict[int, int]) -> set[int]:
         used, todo = set(), [conflict]

@@ -1,0 +1,86 @@
+"""Declared output sizes of the reductions, as formulas in the source's size parameters.
+
+A reduction is polynomial only if its output size is bounded by a formula in the size of
+its input; this table states that formula for each reduction (read off the construction
+in its module, which follows the paper's lemma), and the verifier checks every output
+against it (:func:`check_sizes`): actual ≤ declared on each size key, with the tightest
+ratio actual / declared reported.  A key over its bound is a failed claim.
+
+Source parameters are the keys of the source's ``size_summary`` (``variables`` n,
+``clauses`` m for a CNF; ``elements`` d and ``sets`` s for set splitting).
+
+Reductions not in :data:`DECLARED` (the SLP and pinning reductions, and pinned forms,
+whose forcing samples depend on the pinning templates) have no declared bound yet; the
+verifier says so in the report's ``meta``.
+
+>>> ok, detail, ratio = check_sizes("sat-to-nae", {"variables": 3, "clauses": 2},
+...                                 {"variables": 4, "clauses": 2})
+>>> ok, ratio
+(True, 1.0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+__all__ = ["DECLARED", "SizeBound", "check_sizes"]
+
+Sizes = Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class SizeBound:
+    """Formulas (for reports) and the function computing them from the source sizes."""
+
+    formulas: Mapping[str, str]
+    bound: Callable[[Sizes], dict[str, int]]
+
+
+def _relu2(d: int, s: int) -> dict[str, int]:
+    # sources x0..x(d-1), h1, h2, r1, r2, o, y; 2d trainable + 5 frozen edges;
+    # the origin, d unit vectors, one indicator per set (each sample has weight 1)
+    return {"nodes": d + 6, "edges": 2 * d + 5, "samples": 1 + d + s, "sample_weight": 1 + d + s}
+
+
+#: reduction name -> its declared output size.
+DECLARED: dict[str, SizeBound] = {
+    "sat-to-nae": SizeBound(
+        {"variables": "n + 1", "clauses": "m"},
+        lambda z: {"variables": z["variables"] + 1, "clauses": z["clauses"]},
+    ),
+    "nae-to-splitting": SizeBound(
+        {"elements": "2n", "sets": "n + m"},
+        lambda z: {"elements": 2 * z["variables"], "sets": z["variables"] + z["clauses"]},
+    ),
+    "splitting-to-relu2": SizeBound(
+        {"nodes": "d + 6", "edges": "2d + 5", "samples": "1 + d + s", "sample_weight": "1 + d + s"},
+        lambda z: _relu2(z["elements"], z["sets"]),
+    ),
+    "sat-to-relu2": SizeBound(
+        {
+            "nodes": "2n + 8",
+            "edges": "4n + 9",
+            "samples": "3n + m + 4",
+            "sample_weight": "3n + m + 4",
+        },
+        lambda z: _relu2(2 * (z["variables"] + 1), z["variables"] + 1 + z["clauses"]),
+    ),
+}
+
+
+def check_sizes(name: str, source: Sizes, target: Sizes) -> tuple[bool, str, float | None] | None:
+    """``(ok, detail, tightest ratio)`` for the declared bound of ``name``, or ``None``
+    when none is declared.  Only keys present in both the bound and ``target`` count."""
+    declared = DECLARED.get(name)
+    if declared is None:
+        return None
+    bound = declared.bound(source)
+    keys = [k for k in bound if k in target]
+    over = [k for k in keys if target[k] > bound[k]]
+    ratios = [target[k] / bound[k] for k in keys if bound[k] > 0]
+    parts = [f"{k} {target[k]} ≤ {declared.formulas[k]} = {bound[k]}" for k in keys]
+    if over:
+        bad = ", ".join(f"{k} {target[k]} > {declared.formulas[k]} = {bound[k]}" for k in over)
+        return False, f"output larger than declared: {bad}", max(ratios, default=None)
+    return True, "; ".join(parts), max(ratios, default=None)

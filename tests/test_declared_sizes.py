@@ -1,0 +1,70 @@
+"""Declared output sizes: the verifier checks actual ≤ declared and reports the ratio."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+
+import pytest
+
+from ermbit.cli import main
+from ermbit.cnf import CNF
+from ermbit.reductions import get
+from ermbit.reductions.nae_to_splitting import NaeToSplitting
+from ermbit.reductions.sat_to_nae import SatToNae
+from ermbit.reductions.sizes import DECLARED, SizeBound, check_sizes
+from ermbit.verifier import verify
+
+
+def random_cnf(rng: random.Random) -> CNF:
+    n = rng.randint(1, 4)
+    clauses = tuple(
+        tuple(v * rng.choice((1, -1)) for v in rng.sample(range(1, n + 1), rng.randint(1, n)))
+        for _ in range(rng.randint(0, 5))
+    )
+    return CNF(n, clauses)
+
+
+@pytest.mark.parametrize("name", ["sat-to-nae", "sat-to-relu2"])
+def test_declared_bounds_hold_on_random_inputs(name: str) -> None:
+    rng = random.Random(name)
+    ratios = []
+    for _ in range(8):
+        report = verify(get(name), random_cnf(rng), max_witnesses=1)
+        sizes = next(c for c in report.checks if c.name == "sizes")
+        assert sizes.passed, sizes.detail
+        ratios.append(report.meta["size_ratio"])
+    assert all(0 < r <= 1 for r in ratios)
+
+
+def test_chain_of_declared_bounds() -> None:
+    cnf = CNF(3, ((1, -2), (2, 3)))
+    nae = SatToNae().forward(cnf)
+    report = verify(NaeToSplitting(), nae, max_witnesses=1)
+    assert next(c for c in report.checks if c.name == "sizes").passed
+
+
+def test_an_output_over_its_bound_is_a_failed_claim(monkeypatch: pytest.MonkeyPatch) -> None:
+    tight = SizeBound({"variables": "n", "clauses": "m"}, lambda z: dict(z))
+    monkeypatch.setitem(DECLARED, "sat-to-nae", tight)
+    ok, detail, ratio = check_sizes(
+        "sat-to-nae", {"variables": 3, "clauses": 2}, {"variables": 4, "clauses": 2}
+    )
+    assert not ok and "variables 4 > n = 3" in detail and ratio == 4 / 3
+    report = verify(SatToNae(), CNF(3, ((1, 2),)), max_witnesses=1)
+    assert not report.passed
+    assert next(c for c in report.checks if c.name == "sizes").status == "failed"
+
+
+def test_undeclared_reductions_say_so() -> None:
+    assert check_sizes("no-such-reduction", {}, {}) is None
+    report = verify(get("sat-to-relu"), CNF(1, ((1,),)), max_witnesses=1)
+    assert report.meta["sizes"] == "no declared size bound"
+
+
+def test_cli_verify_reports_the_tightest_ratio() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["verify", "sat-to-nae", "--trials", "2", "--json"], out=out, err=err)
+    obj = json.loads(out.getvalue())
+    assert code == 0 and 0 < obj["size_ratio"] <= 1
