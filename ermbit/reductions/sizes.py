@@ -7,11 +7,12 @@ against it (:func:`check_sizes`): actual ≤ declared on each size key, with the
 ratio actual / declared reported.  A key over its bound is a failed claim.
 
 Source parameters are the keys of the source's ``size_summary`` (``variables`` n,
-``clauses`` m for a CNF; ``elements`` d and ``sets`` s for set splitting).
+``clauses`` m, ``literals`` ℓ for a CNF; ``elements`` d and ``sets`` s for set splitting).
 
-Reductions not in :data:`DECLARED` (the SLP and pinning reductions, and pinned forms,
-whose forcing samples depend on the pinning templates) have no declared bound yet; the
-verifier says so in the report's ``meta``.
+Reductions not in :data:`DECLARED` (the SLP reductions -- sat-to-slp, perm-to-slp,
+slp-to-bnslp, slp-to-network, the two Backprop and the two BitSLP/PosSLP → ERM reductions
+-- and pin, and every pinned form, whose forcing samples depend on the pinning
+templates) have no declared bound yet; the verifier says so in the report's ``meta``.
 
 >>> ok, detail, ratio = check_sizes("sat-to-nae", {"variables": 3, "clauses": 2},
 ...                                 {"variables": 4, "clauses": 2})
@@ -45,6 +46,19 @@ def _relu2(d: int, s: int) -> dict[str, int]:
 
 #: reduction name -> its declared output size.
 DECLARED: dict[str, SizeBound] = {
+    "sat-to-relu": SizeBound(
+        # s; per variable v_i and the ReLU gadgets a_i, b_i, r_i, c_i with their pre nodes;
+        # per clause k_j and its pre node.  Edges: per variable (s, v_i), 4 frozen (pre, relu),
+        # (v_i, a/b/r/c.pre) and (r_i, c_i.pre); per clause (pre, k_j) and one edge per
+        # literal (x and ¬x in one clause merge, so fewer).  One main sample.
+        {"nodes": "9n + 2m + 1", "edges": "10n + m + ℓ", "samples": "1", "sample_weight": "1"},
+        lambda z: {
+            "nodes": 9 * z["variables"] + 2 * z["clauses"] + 1,
+            "edges": 10 * z["variables"] + z["clauses"] + z["literals"],
+            "samples": 1,
+            "sample_weight": 1,
+        },
+    ),
     "sat-to-nae": SizeBound(
         {"variables": "n + 1", "clauses": "m"},
         lambda z: {"variables": z["variables"] + 1, "clauses": z["clauses"]},
