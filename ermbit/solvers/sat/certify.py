@@ -45,6 +45,7 @@ from ermbit.solvers.sat import drat
 __all__ = [
     "PROOF_SOLVER",
     "Agreement",
+    "BranchRefutation",
     "Certificate",
     "PatternRefutation",
     "certify_count",
