@@ -35,6 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ermbit.errors import BudgetExceeded, InputError
 
@@ -102,18 +103,22 @@ def _key(clause: Iterable[int]) -> tuple[int, ...]:
 
 
 class _State:
-    """Clauses with their activity, occurrence lists and unit propagation."""
+    """Clauses with their activity, two watched literals, occurrence lists (for RAT) and
+    unit propagation."""
 
     def __init__(self) -> None:
         self.clauses: list[tuple[int, ...]] = []
+        self.lits: list[list[int]] = []  # the same literals, the two watched ones first
         self.alive: list[bool] = []
         self.occ: dict[int, set[int]] = {}  # literal -> alive clauses containing it
+        self.watch: dict[int, set[int]] = {}  # literal -> alive clauses watching it
         self.units: set[int] = set()
         self.empties: set[int] = set()
 
     def add(self, clause: tuple[int, ...]) -> int:
         cid = len(self.clauses)
         self.clauses.append(clause)
+        self.lits.append(list(clause))
         self.alive.append(False)
         return cid
 
@@ -124,6 +129,9 @@ class _State:
         for lit in self.clauses[cid]:
             occ = self.occ.setdefault(lit, set())
             (occ.add if alive else occ.discard)(cid)
+        for lit in self.lits[cid][:2] if len(self.clauses[cid]) >= 2 else ():
+            watchers = self.watch.setdefault(lit, set())
+            (watchers.add if alive else watchers.discard)(cid)
         size = len(self.clauses[cid])
         group = self.units if size == 1 else self.empties if size == 0 else None
         if group is not None:
@@ -154,26 +162,38 @@ class _State:
             conflict = assign(self.clauses[cid][0], cid)
             if conflict is not None:
                 return self._core(conflict, value, reason)
-        clauses, get = self.clauses, value.get
+        conflict = self._propagate(queue, value, assign)
+        return None if conflict is None else self._core(conflict, value, reason)
+
+    def _propagate(self, queue: list[int], value: dict[int, bool], assign: Any) -> int | None:
+        """Two-watched-literal propagation; the id of a falsified clause, or None.
+
+        Watches need no repair between checks: every check starts from an empty
+        assignment, under which any two literals of a clause are valid watches.
+        """
+        lits, watch, get = self.lits, self.watch, value.get
         while queue:
-            lit = queue.pop()
-            for cid in self.occ.get(-lit, ()):
-                # inlined _free (this loop is where the checker spends its time)
-                free: int | None = 0
-                for l in clauses[cid]:
-                    v = get(l)
-                    if v is None:
-                        if free:
-                            free = None
-                            break
-                        free = l
-                    elif v:
-                        free = None
+            false = -queue.pop()
+            watchers = watch.get(false)
+            if not watchers:
+                continue
+            for cid in list(watchers):
+                ls = lits[cid]
+                if ls[0] == false:
+                    ls[0], ls[1] = ls[1], ls[0]
+                other = ls[0]
+                if get(other) is True:
+                    continue
+                for k in range(2, len(ls)):
+                    if get(ls[k]) is not False:
+                        ls[1], ls[k] = ls[k], ls[1]
+                        watchers.discard(cid)
+                        watch.setdefault(ls[1], set()).add(cid)
                         break
-                if free == 0:
-                    return self._core(cid, value, reason)
-                if free:
-                    assign(free, cid)
+                else:
+                    if get(other) is False:
+                        return cid
+                    assign(other, cid)
         return None
 
     def _core(self, conflict: int, value: dict[int, bool], reason: dict[int, int]) -> set[int]:
