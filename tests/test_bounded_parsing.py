@@ -245,3 +245,17 @@ def test_instance_files_refuse_bad_activation_strings(act: str, why: str) -> Non
 
 def test_from_json_string_round_trips() -> None:
     assert Activation.from_json("z**2") == Polynomial(("0", "0", "1"))
+
+
+@pytest.mark.parametrize("expr", ["x**(9**9)", "(x+1)**(2*2*2*2*2*2*2*2*2*2*2*2*2*2*2*2)"])
+def test_cli_refuses_hostile_activation_with_exit_2(tmp_path: Path, expr: str) -> None:
+    import io
+
+    from ermbit.cli import main
+    from ermbit.cnf import CNF
+
+    src = tmp_path / "f.cnf"
+    CNF(2, ((1, 2),)).write(src)
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["count", str(src), "--via", "backprop", "--activation", expr], out=out, err=err)
+    assert code == 2 and "integer literal" in err.getvalue()
