@@ -172,3 +172,17 @@ def test_decide_certify_and_proof_needs_certify(tmp_path: Path) -> None:
     assert code == 0 and obj["satisfiable"] is False and obj["certificate"]["checked"] is True
     code, _, err = run("decide", str(src), "--proof", str(tmp_path / "p"))
     assert code == 2 and "--certify" in err
+
+
+def test_method_all_certify_reuses_its_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[object] = []
+    real = certify.cross_check
+    monkeypatch.setattr(certify, "cross_check", lambda *a, **k: calls.append(a) or real(*a, **k))
+    src = tmp_path / "f.cnf"
+    CNF(3, ((1, 2),)).write(src)
+    code, out, _ = run("count", str(src), "--method", "all", "--certify", "--json")
+    cert = json.loads(out)["certificate"]
+    assert code == 0 and calls == [] and cert["checked"]
+    assert "auto" not in cert["counts"] and cert["counts"]["brute"] == 6

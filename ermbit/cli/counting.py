@@ -54,7 +54,7 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
     if args.method == "all":
         cc = counting.cross_check(cnf, timeout=args.timeout)
         seconds = time.perf_counter() - start
-        cert = _certificate(args, cnf, cc.count)
+        cert = _certificate(args, cnf, cc.count, dict(cc.counts))
         if args.json:
             obj: dict[str, Any] = {
                 "count": cc.count,
@@ -88,13 +88,14 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _certificate(args: argparse.Namespace, cnf: Any, value: int | None) -> Any:
-    """A DRAT refutation for 0, agreement of independent counters for a positive count."""
+def _certificate(args: argparse.Namespace, cnf: Any, value: int | None, counts: Any = None) -> Any:
+    """A DRAT refutation for 0, agreement of independent counters for a positive count
+    (those of ``--method all`` when it ran)."""
     if not args.certify or value is None:
         return None
     from ermbit.solvers.sat.certify import certify_count
 
-    return certify_count(cnf, value, timeout=args.timeout)
+    return certify_count(cnf, value, timeout=args.timeout, counts=counts)
 
 
 def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:

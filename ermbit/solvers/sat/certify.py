@@ -29,7 +29,7 @@ True
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -216,11 +216,19 @@ def certify_decision(cnf: CNF) -> Certificate:
 WITNESSES = ("brute", "dpll", "ganak", "d4")
 
 
-def certify_count(cnf: CNF, value: int, *, timeout: float | None = None) -> Certificate | Agreement:
+def certify_count(
+    cnf: CNF,
+    value: int,
+    *,
+    timeout: float | None = None,
+    counts: Mapping[str, int | str] | None = None,
+) -> Certificate | Agreement:
     """Evidence for ``value`` as the model count of ``cnf``.
 
     0 gets a checked DRAT refutation; a positive count gets the agreement of the
-    independent counters that are installed and within budget (:data:`WITNESSES`).
+    independent counters that are installed and within budget (:data:`WITNESSES`), or
+    of ``counts`` when a cross-check already ran (``count --method all``; ``auto`` and
+    ``enum`` are then left out, as not independent of the others).
 
     Raises
     ------
@@ -230,19 +238,19 @@ def certify_count(cnf: CNF, value: int, *, timeout: float | None = None) -> Cert
     """
     if value == 0:
         return certify_decision(cnf)
-    methods = [m for m in WITNESSES if m in available_methods()]
-    cc = cross_check(cnf, methods, timeout=timeout)
-    counted = {m: v for m, v in cc.counts.items() if isinstance(v, int)}
+    if counts is None:
+        methods = [m for m in WITNESSES if m in available_methods()]
+        counts = cross_check(cnf, methods, timeout=timeout).counts
+    counts = {m: v for m, v in counts.items() if m in WITNESSES}
+    counted = {m: v for m, v in counts.items() if isinstance(v, int)}
     if any(v != value for v in counted.values()):
         raise VerificationFailed(
             f"independent counters disagree with the count {value}: {counted}",
             claim="independent counters agree",
-            counterexample=dict(cc.counts),
+            counterexample=dict(counts),
         )
     checked = len(counted) >= 2
-    return Agreement(
-        "agreement", checked, "+".join(counted), len(counted), tuple(cc.counts.items())
-    )
+    return Agreement("agreement", checked, "+".join(counted), len(counted), tuple(counts.items()))
 
 
 @dataclass(frozen=True)
