@@ -26,7 +26,7 @@ def random_cnf(rng: random.Random) -> CNF:
     return CNF(n, clauses)
 
 
-@pytest.mark.parametrize("name", ["sat-to-nae", "sat-to-relu", "sat-to-relu2"])
+@pytest.mark.parametrize("name", ["sat-to-nae", "sat-to-relu", "sat-to-relu2", "sat-to-slp"])
 def test_declared_bounds_hold_on_random_inputs(name: str) -> None:
     rng = random.Random(name)
     ratios = []
