@@ -253,7 +253,7 @@ def _size_check(red: Reduction, src: Any, target: Any) -> tuple[Check, float | N
     """Actual output size against the declared bound (a pinned form has none yet)."""
     if getattr(red, "pinned", False):
         return None
-    found = check_sizes(red.name, size_summary(src), size_summary(target))
+    found = check_sizes(red.name, size_summary(src), size_summary(target), src=src, red=red)
     if found is None:
         return None
     ok, detail, ratio = found

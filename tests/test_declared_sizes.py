@@ -46,7 +46,7 @@ def test_chain_of_declared_bounds() -> None:
 
 
 def test_an_output_over_its_bound_is_a_failed_claim(monkeypatch: pytest.MonkeyPatch) -> None:
-    tight = SizeBound({"variables": "n", "clauses": "m"}, lambda z: dict(z))
+    tight = SizeBound({"variables": "n", "clauses": "m"}, lambda z, src, red: dict(z))
     monkeypatch.setitem(DECLARED, "sat-to-nae", tight)
     ok, detail, ratio = check_sizes(
         "sat-to-nae", {"variables": 3, "clauses": 2}, {"variables": 4, "clauses": 2}
@@ -68,3 +68,22 @@ def test_cli_verify_reports_the_tightest_ratio() -> None:
     code = main(["verify", "sat-to-nae", "--trials", "2", "--json"], out=out, err=err)
     obj = json.loads(out.getvalue())
     assert code == 0 and 0 < obj["size_ratio"] <= 1
+
+
+@pytest.mark.parametrize("activation", ["z**2", "z**3 + 2*z", "z**4 - z"])
+def test_slp_network_size_follows_lemma_3_2(activation: str) -> None:
+    red = get("slp-to-network", activation=activation)
+    for seed in range(6):
+        src = _random_slp(random.Random(seed))
+        report = verify(red, src, max_witnesses=1)
+        sizes = next(c for c in report.checks if c.name == "sizes")
+        assert sizes.passed, sizes.detail
+
+
+def _random_slp(rng: random.Random) -> object:
+    from ermbit.slp import SLP
+
+    gates = []
+    for i in range(rng.randint(1, 6)):
+        gates.append((rng.choice("+-*"), rng.randint(0, i), rng.randint(0, i)))
+    return SLP(rng.randint(1, 3), gates)

@@ -9,10 +9,10 @@ ratio actual / declared reported.  A key over its bound is a failed claim.
 Source parameters are the keys of the source's ``size_summary`` (``variables`` n,
 ``clauses`` m, ``literals`` ℓ for a CNF; ``elements`` d and ``sets`` s for set splitting).
 
-Reductions not in :data:`DECLARED` (the SLP reductions -- perm-to-slp,
-slp-to-bnslp, slp-to-network, the two Backprop and the two BitSLP/PosSLP → ERM reductions
--- and pin, and every pinned form, whose forcing samples depend on the pinning
-templates) have no declared bound yet; the verifier says so in the report's ``meta``.
+Reductions not in :data:`DECLARED` (perm-to-slp, slp-to-bnslp, the two Backprop and the
+two BitSLP/PosSLP → ERM reductions, pin, and every pinned form, whose forcing samples
+depend on the pinning templates) have no declared bound yet; the verifier says so in the
+report's ``meta``.
 
 >>> ok, detail, ratio = check_sizes("sat-to-nae", {"variables": 3, "clauses": 2},
 ...                                 {"variables": 4, "clauses": 2})
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["DECLARED", "SizeBound", "check_sizes"]
 
@@ -32,10 +33,15 @@ Sizes = Mapping[str, int]
 
 @dataclass(frozen=True)
 class SizeBound:
-    """Formulas (for reports) and the function computing them from the source sizes."""
+    """Formulas (for reports) and the function computing them.
+
+    ``bound(sizes, src, red)`` gets the source's size summary, the source itself (for
+    parameters its summary lacks, such as an SLP's length) and the reduction (for its
+    options, such as the activation's degree μ).
+    """
 
     formulas: Mapping[str, str]
-    bound: Callable[[Sizes], dict[str, int]]
+    bound: Callable[[Sizes, Any, Any], dict[str, int]]
 
 
 def _relu2(d: int, s: int) -> dict[str, int]:
@@ -55,14 +61,29 @@ def _kronecker(z: Sizes) -> dict[str, int]:
     return {"gates": gates, "count_width": k}
 
 
+def _slp_network(src: Any, red: Any) -> dict[str, int]:
+    # Lemma 3.2: per ± gate v_i and ≤ 2 edges; per · gate v_i, z_i and, per shift r with
+    # κ_r ≠ 0 (at most μ + 1 of them), L1..L3 and U1..U3 with 10 edges, plus (z_i, v_i).
+    gates, mu = src.length, red.activation.degree
+    return {
+        "gates": gates,
+        "nodes": 1 + gates * (2 + 6 * (mu + 1)),
+        "edges": gates * (1 + 10 * (mu + 1)),
+    }
+
+
 #: reduction name -> its declared output size.
 DECLARED: dict[str, SizeBound] = {
+    "slp-to-network": SizeBound(
+        {"gates": "ℓ", "nodes": "1 + ℓ·(2 + 6(μ + 1))", "edges": "ℓ·(1 + 10(μ + 1))"},
+        lambda z, src, red: _slp_network(src, red),
+    ),
     "sat-to-slp": SizeBound(
         {
             "gates": "2·bitlen(n + ℓ + 1) + 2m·bitlen(2ℓ + 2) + 3ℓ + 2n + 2m + 2",
             "count_width": "n + ℓ + 1",
         },
-        _kronecker,
+        lambda z, src, red: _kronecker(z),
     ),
     "sat-to-relu": SizeBound(
         # s; per variable v_i and the ReLU gadgets a_i, b_i, r_i, c_i with their pre nodes;
@@ -70,7 +91,7 @@ DECLARED: dict[str, SizeBound] = {
         # (v_i, a/b/r/c.pre) and (r_i, c_i.pre); per clause (pre, k_j) and one edge per
         # literal (x and ¬x in one clause merge, so fewer).  One main sample.
         {"nodes": "9n + 2m + 1", "edges": "10n + m + ℓ", "samples": "1", "sample_weight": "1"},
-        lambda z: {
+        lambda z, src, red: {
             "nodes": 9 * z["variables"] + 2 * z["clauses"] + 1,
             "edges": 10 * z["variables"] + z["clauses"] + z["literals"],
             "samples": 1,
@@ -79,15 +100,15 @@ DECLARED: dict[str, SizeBound] = {
     ),
     "sat-to-nae": SizeBound(
         {"variables": "n + 1", "clauses": "m"},
-        lambda z: {"variables": z["variables"] + 1, "clauses": z["clauses"]},
+        lambda z, src, red: {"variables": z["variables"] + 1, "clauses": z["clauses"]},
     ),
     "nae-to-splitting": SizeBound(
         {"elements": "2n", "sets": "n + m"},
-        lambda z: {"elements": 2 * z["variables"], "sets": z["variables"] + z["clauses"]},
+        lambda z, src, red: {"elements": 2 * z["variables"], "sets": z["variables"] + z["clauses"]},
     ),
     "splitting-to-relu2": SizeBound(
         {"nodes": "d + 6", "edges": "2d + 5", "samples": "1 + d + s", "sample_weight": "1 + d + s"},
-        lambda z: _relu2(z["elements"], z["sets"]),
+        lambda z, src, red: _relu2(z["elements"], z["sets"]),
     ),
     "sat-to-relu2": SizeBound(
         {
@@ -96,18 +117,21 @@ DECLARED: dict[str, SizeBound] = {
             "samples": "3n + m + 4",
             "sample_weight": "3n + m + 4",
         },
-        lambda z: _relu2(2 * (z["variables"] + 1), z["variables"] + 1 + z["clauses"]),
+        lambda z, src, red: _relu2(2 * (z["variables"] + 1), z["variables"] + 1 + z["clauses"]),
     ),
 }
 
 
-def check_sizes(name: str, source: Sizes, target: Sizes) -> tuple[bool, str, float | None] | None:
+def check_sizes(
+    name: str, source: Sizes, target: Sizes, *, src: Any = None, red: Any = None
+) -> tuple[bool, str, float | None] | None:
     """``(ok, detail, tightest ratio)`` for the declared bound of ``name``, or ``None``
-    when none is declared.  Only keys present in both the bound and ``target`` count."""
+    when none is declared.  Only keys present in both the bound and ``target`` count;
+    ``src`` and ``red`` are passed to the bound (see :class:`SizeBound`)."""
     declared = DECLARED.get(name)
     if declared is None:
         return None
-    bound = declared.bound(source)
+    bound = declared.bound(source, src, red)
     keys = [k for k in bound if k in target]
     over = [k for k in keys if target[k] > bound[k]]
     ratios = [target[k] / bound[k] for k in keys if bound[k] > 0]
