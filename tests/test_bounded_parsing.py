@@ -259,3 +259,12 @@ def test_cli_refuses_hostile_activation_with_exit_2(tmp_path: Path, expr: str) -
     out, err = io.StringIO(), io.StringIO()
     code = main(["count", str(src), "--via", "backprop", "--activation", expr], out=out, err=err)
     assert code == 2 and "integer literal" in err.getvalue()
+
+
+def test_counterexample_files_are_read_with_the_same_limits(tmp_path: Path) -> None:
+    from ermbit._counterexample import read_counterexample
+
+    path = tmp_path / "x.instance.json"
+    path.write_text('{"data": ' + "[" * 100_000 + "]" * 100_000 + "}")
+    with pytest.raises(FormatError, match="MAX_JSON_DEPTH"):
+        read_counterexample(path)
