@@ -268,3 +268,9 @@ def test_counterexample_files_are_read_with_the_same_limits(tmp_path: Path) -> N
     path.write_text('{"data": ' + "[" * 100_000 + "]" * 100_000 + "}")
     with pytest.raises(FormatError, match="MAX_JSON_DEPTH"):
         read_counterexample(path)
+
+
+def test_a_raised_depth_limit_still_cannot_overflow_the_stack() -> None:
+    deep = "(" * 5000 + "z" + ")" * 5000
+    with pytest.raises(InputError, match="Python's stack"):
+        parse_poly(deep, max_chars=100_000, max_depth=10**6)

@@ -332,11 +332,16 @@ def parse_poly(
     parser = _Parser(text, var, max_depth)
     if not parser.tokens:
         raise _bad(text, "it is empty")
-    tree = parser.sum(0)
-    if parser.peek() is not None:
-        raise _bad(text, f"unexpected {parser.peek()!r}")
-    _Limits(text, max_degree, max_coeff_bits).measure(tree)
-    coeffs = _eval(text, tree)
+    try:
+        tree = parser.sum(0)
+        if parser.peek() is not None:
+            raise _bad(text, f"unexpected {parser.peek()!r}")
+        _Limits(text, max_degree, max_coeff_bits).measure(tree)
+        coeffs = _eval(text, tree)
+    except RecursionError:  # only if max_depth was raised past what the stack holds
+        why = "nested deeper than Python's stack allows"
+        raise _refuse(text, why, "max_depth", max_depth) from None
+
     while len(coeffs) > 1 and not coeffs[-1]:
         coeffs.pop()
     return tuple(coeffs)
