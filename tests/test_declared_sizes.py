@@ -87,3 +87,13 @@ def _random_slp(rng: random.Random) -> object:
     for i in range(rng.randint(1, 6)):
         gates.append((rng.choice("+-*"), rng.randint(0, i), rng.randint(0, i)))
     return SLP(rng.randint(1, 3), gates)
+
+
+def test_permanent_slp_size() -> None:
+    red = get("perm-to-slp")
+    rng = random.Random(7)
+    for n in range(1, 7):
+        matrix = tuple(tuple(rng.randint(0, 1) for _ in range(n)) for _ in range(n))
+        report = verify(red, matrix, max_witnesses=1)
+        sizes = next(c for c in report.checks if c.name == "sizes")
+        assert sizes.passed, sizes.detail

@@ -7,9 +7,10 @@ against it (:func:`check_sizes`): actual ≤ declared on each size key, with the
 ratio actual / declared reported.  A key over its bound is a failed claim.
 
 Source parameters are the keys of the source's ``size_summary`` (``variables`` n,
-``clauses`` m, ``literals`` ℓ for a CNF; ``elements`` d and ``sets`` s for set splitting).
+``clauses`` m, ``literals`` ℓ for a CNF; ``elements`` d and ``sets`` s for set splitting);
+an n×n matrix and an SLP of ℓ gates are read from the source itself.
 
-Reductions not in :data:`DECLARED` (perm-to-slp, slp-to-bnslp, the two Backprop and the
+Reductions not in :data:`DECLARED` (slp-to-bnslp, the two Backprop and the
 two BitSLP/PosSLP → ERM reductions, pin, and every pinned form, whose forcing samples
 depend on the pinning templates) have no declared bound yet; the verifier says so in the
 report's ``meta``.
@@ -72,8 +73,25 @@ def _slp_network(src: Any, red: Any) -> dict[str, int]:
     }
 
 
+def _permanent(src: Any) -> dict[str, int]:
+    # K = bitlen(n^n) ≤ n·bitlen(n).  Gates: X_0 = (a0+a0)^K by squaring, X_j = X_(j-1)^(n+1)
+    # (≤ 2·bitlen(n+1) each), one sum of ≤ n terms per row (an empty row costs one gate
+    # for 0), the product of the n rows, and one copy gate.
+    n = len(src)
+    k = n * n.bit_length()
+    gates = 2 * k.bit_length() + 2 * (n - 1) * (n + 1).bit_length() + n * n + n + 1
+    return {"gates": gates, "count_width": k}
+
+
 #: reduction name -> its declared output size.
 DECLARED: dict[str, SizeBound] = {
+    "perm-to-slp": SizeBound(
+        {
+            "gates": "2·bitlen(n·bitlen n) + 2(n − 1)·bitlen(n + 1) + n² + n + 1",
+            "count_width": "n·bitlen(n)",
+        },
+        lambda z, src, red: _permanent(src),
+    ),
     "slp-to-network": SizeBound(
         {"gates": "ℓ", "nodes": "1 + ℓ·(2 + 6(μ + 1))", "edges": "ℓ·(1 + 10(μ + 1))"},
         lambda z, src, red: _slp_network(src, red),
