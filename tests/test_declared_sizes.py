@@ -97,3 +97,18 @@ def test_permanent_slp_size() -> None:
         report = verify(red, matrix, max_witnesses=1)
         sizes = next(c for c in report.checks if c.name == "sizes")
         assert sizes.passed, sizes.detail
+
+
+def test_bounded_slp_size_is_quadratic() -> None:
+    from ermbit.slp import SLP
+
+    red = get("slp-to-bnslp")
+    rng = random.Random(11)
+    for _ in range(12):
+        slp = _random_slp(rng)
+        src = SLP(1, slp.gates)  # the rewriting needs a0 = 1
+        report = verify(red, src, max_witnesses=1)
+        sizes = next(c for c in report.checks if c.name == "sizes")
+        assert sizes.passed, sizes.detail
+    squarings = SLP(1, [("+", 0, 0)] + [("*", i, i) for i in range(1, 8)])
+    assert next(c for c in verify(red, squarings).checks if c.name == "sizes").passed

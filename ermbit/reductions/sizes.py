@@ -10,7 +10,7 @@ Source parameters are the keys of the source's ``size_summary`` (``variables`` n
 ``clauses`` m, ``literals`` ℓ for a CNF; ``elements`` d and ``sets`` s for set splitting);
 an n×n matrix and an SLP of ℓ gates are read from the source itself.
 
-Reductions not in :data:`DECLARED` (slp-to-bnslp, the two Backprop and the
+Reductions not in :data:`DECLARED` (the two Backprop and the
 two BitSLP/PosSLP → ERM reductions, pin, and every pinned form, whose forcing samples
 depend on the pinning templates) have no declared bound yet; the verifier says so in the
 report's ``meta``.
@@ -83,8 +83,22 @@ def _permanent(src: Any) -> dict[str, int]:
     return {"gates": gates, "count_width": k}
 
 
+def _bounded_slp(src: Any) -> dict[str, int]:
+    # Lemma A.5: exponents e_i ≤ 2^i, so a ± gate scales each operand by < 2^ℓ (≤ ℓ
+    # multiplications each, plus the gate), a · gate is one gate, the squares b_0^(2^r)
+    # are cached (≤ ℓ + 1 of them), the final alignment to 2^ℓ takes ≤ ℓ + 1, and the
+    # build may add one copy gate: O(ℓ²) gates in all.
+    n = src.length
+    m = 2 * n * n + 3 * n + 3
+    return {"gates": m, "m": m, "source_gates": n}
+
+
 #: reduction name -> its declared output size.
 DECLARED: dict[str, SizeBound] = {
+    "slp-to-bnslp": SizeBound(
+        {"gates": "2ℓ² + 3ℓ + 3", "m": "2ℓ² + 3ℓ + 3", "source_gates": "ℓ"},
+        lambda z, src, red: _bounded_slp(src),
+    ),
     "perm-to-slp": SizeBound(
         {
             "gates": "2·bitlen(n·bitlen n) + 2(n − 1)·bitlen(n + 1) + n² + n + 1",
