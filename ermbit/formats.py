@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ __all__ = [
     "join",
     "kinds",
     "loads",
+    "parse_json_bounded",
     "read",
     "register_kind",
     "write",
@@ -103,6 +105,12 @@ KINDS: dict[str, tuple[str, str, str]] = {
 _RESERVED = ("format", "kind", "meta")
 #: Ints longer than this many bits cannot be written as JSON numbers by ``json``.
 _MAX_JSON_INT_BITS = 14000
+#: Reading limits: file size in bytes, nesting depth of arrays and objects, and digits
+#: of one JSON number.  Each refusal names the limit; raise it by assigning these.
+MAX_FILE_BYTES = 1 << 30
+MAX_JSON_DEPTH = 500
+MAX_NUMBER_DIGITS = 1_000_000
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 Encoder = Callable[[Any], dict[str, Any]]
 Decoder = Callable[[dict[str, Any], str], Any]
@@ -328,8 +336,47 @@ def decode_fields(kind: str, fields: dict[str, Any], where: str = "") -> Any:
 
 
 def _parse_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise FormatError(
+            f"a number of {len(text)} digits, over the limit of {MAX_NUMBER_DIGITS} "
+            "(ermbit.formats.MAX_NUMBER_DIGITS)"
+        )
     # Python's int() refuses literals over 4300 digits; mpz has no such limit
     return int(text) if len(text) <= 4000 else int(exact.Z(text))
+
+
+def _check_depth(text: str, limit: int) -> None:
+    """Refuse nesting deeper than ``limit`` before the recursive decoder sees it."""
+    depth = 0
+    for m in _BRACKETS.finditer(text):
+        tok = m.group()
+        if tok in "[{":
+            depth += 1
+            if depth > limit:
+                raise FormatError(
+                    f"arrays and objects nested deeper than {limit} levels "
+                    "(ermbit.formats.MAX_JSON_DEPTH)"
+                )
+        elif tok in "]}":
+            depth -= 1
+
+
+def parse_json_bounded(text: str) -> Any:
+    """Plain JSON with the reading limits of this module (depth, number size).
+
+    >>> parse_json_bounded('{"poly": ["0", "1"]}')
+    {'poly': ['0', '1']}
+
+    Raises
+    ------
+    FormatError
+        For invalid JSON or a limit exceeded (the message names the limit).
+    """
+    _check_depth(text, MAX_JSON_DEPTH)
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"not valid JSON: {exc}") from exc
 
 
 def _parse_json(text: str) -> tuple[Any, bool]:
@@ -346,6 +393,7 @@ def _parse_json(text: str) -> tuple[Any, bool]:
             seen_bad.append(True)
         return obj
 
+    _check_depth(text, MAX_JSON_DEPTH)
     try:
         value = json.loads(
             text,
@@ -398,6 +446,13 @@ def loads(text: str, *, path: str | None = None) -> Document:
 
 def read(path: str | Path) -> Document:
     """Read and decode an ``ermbit/1`` file (UTF-8)."""
+    size = Path(path).stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise FormatError(
+            f"file of {size} bytes, over the limit of {MAX_FILE_BYTES} "
+            "(ermbit.formats.MAX_FILE_BYTES)",
+            path=str(path),
+        )
     try:
         text = Path(path).read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:

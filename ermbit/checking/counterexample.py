@@ -23,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from ermbit import formats
 from ermbit.checking._tasks import make_source, report_from_json, resolve_reduction
 from ermbit.checking.shrink import Shrunk, shrink
 from ermbit.checking.verifier import input_hash
@@ -106,7 +107,8 @@ def write_counterexample(
 
 
 def _read_instance(path: Path) -> Any:
-    doc = json.loads(path.read_text(encoding="utf-8"))
+    # bounded like every ermbit/1 document: a hostile file is refused, not recursed into
+    doc = formats.parse_json_bounded(path.read_text(encoding="utf-8"))
     if not isinstance(doc, dict) or doc.get("format") != INSTANCE_FORMAT:
         raise InputError(f"path: {str(path)!r} is not an {INSTANCE_FORMAT} instance file")
     if "data" in doc:

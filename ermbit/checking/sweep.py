@@ -170,6 +170,11 @@ class SweepResult:
             "failed": len(self.failures),
             "with_refused_checks": refused,
             "checks": sum(len(r["checks"]) for r in self.reports),
+            # actual / declared output size, the largest over the instances (≤ 1 passes)
+            "size_ratio": max(
+                (r["meta"]["size_ratio"] for r in self.reports if "size_ratio" in r["meta"]),
+                default=None,
+            ),
             "verify_seconds": round(sum(r["seconds"] for r in self.reports), 6),
             "seconds": round(self.seconds, 6),
         }

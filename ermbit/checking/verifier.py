@@ -27,6 +27,7 @@ from typing import Any
 from ermbit.checking.oracles import SolverOracles
 from ermbit.errors import BudgetExceeded, VerificationFailed
 from ermbit.reductions.base import Oracles, Reduction, relation_holds
+from ermbit.reductions.sizes import check_sizes
 
 __all__ = ["Check", "VerificationReport", "input_hash", "size_summary", "verify"]
 
@@ -232,7 +233,14 @@ def verify(
 
     checks.append(_timed("forward", ("construction",), build))
     target = built[0] if built else None
+    meta: dict[str, Any] = {}
     if target is not None:
+        sized = _size_check(red, src, target)
+        if sized is None:
+            meta["sizes"] = "no declared size bound"
+        else:
+            checks.append(sized[0])
+            meta["size_ratio"] = sized[1]
         checks.append(_claim_check(red, src, target, oracles))
         if red.has_witness_maps:
             sols = red.source_solutions(src, oracles)
@@ -245,4 +253,16 @@ def verify(
         target_size=size_summary(target) if target is not None else {},
         checks=tuple(checks),
         seconds=time.perf_counter() - start,
+        meta=meta,
     )
+
+
+def _size_check(red: Reduction, src: Any, target: Any) -> tuple[Check, float | None] | None:
+    """Actual output size against the declared bound (a pinned form has none yet)."""
+    if getattr(red, "pinned", False):
+        return None
+    found = check_sizes(red.name, size_summary(src), size_summary(target), src=src, red=red)
+    if found is None:
+        return None
+    ok, detail, ratio = found
+    return Check("sizes", "passed" if ok else "failed", detail, ("declared bound",)), ratio

@@ -102,6 +102,12 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
             f"{res.reduction}: {totals['passed']}/{totals['instances']} instances passed "
             f"({res.seconds:.2f} s, {res.backend})\n"
         )
+        ratio = totals.get("size_ratio")
+        out.write(
+            "  output sizes: no declared bound\n"
+            if ratio is None
+            else f"  output sizes: at most {ratio:.3f} of the declared bound\n"
+        )
         for rep in res.failures[:5]:
             bad = next(c for c in rep["checks"] if c["status"] == "failed")
             out.write(f"  FAILED {rep['input_hash'][:12]} {bad['name']}: {bad['detail']}\n")

@@ -15,6 +15,7 @@ from ermbit.cli._base import (
     read_cnf,
     read_document,
 )
+from ermbit.cli._certify import add_certify, check_certify, report
 from ermbit.errors import InputError
 
 __all__ = ["VIA", "count_cmd", "demo_cmd", "slp_cmd"]
@@ -37,6 +38,7 @@ def _count_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bounded", action="store_true", help="--via backprop: bounded-value SLP")
     p.add_argument("--timeout", type=float, default=None, help="seconds (dpll, ganak, auto)")
     add_budget(p)
+    add_certify(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -44,36 +46,58 @@ def _count_args(p: argparse.ArgumentParser) -> None:
 def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.solvers.sat import counting
 
+    check_certify(args)
     cnf = read_cnf(args.file)
     if args.via is not None:
+        if args.certify:
+            raise InputError("--certify: not available with --via")
         return _count_via(args, cnf, out)
     start = time.perf_counter()
     if args.method == "all":
         cc = counting.cross_check(cnf, timeout=args.timeout)
         seconds = time.perf_counter() - start
+        cert = _certificate(args, cnf, cc.count, dict(cc.counts))
         if args.json:
-            emit_json(
-                out,
-                {
-                    "count": cc.count,
-                    "method": "all",
-                    "agreed": cc.agreed,
-                    "counts": dict(cc.counts),
-                    "seconds": seconds,
-                },
-            )
+            obj: dict[str, Any] = {
+                "count": cc.count,
+                "method": "all",
+                "agreed": cc.agreed,
+                "counts": dict(cc.counts),
+                "seconds": seconds,
+            }
+            if cert is not None:
+                report(args, out, cert, obj)
+            emit_json(out, obj)
         else:
             for name, value in cc.counts.items():
                 out.write(f"{name:>6}: {value}\n")
             out.write(f"{cc.count}\n" if cc.agreed else f"DISAGREE: {cc.disagreement}\n")
+            if cert is not None:
+                report(args, out, cert, None)
         return EXIT_OK if cc.agreed else EXIT_FAILED
     value = counting.count(cnf, args.method, timeout=args.timeout)
     seconds = time.perf_counter() - start
+    cert = _certificate(args, cnf, value)
     if args.json:
-        emit_json(out, {"count": value, "method": args.method, "seconds": seconds})
+        obj = {"count": value, "method": args.method, "seconds": seconds}
+        if cert is not None:
+            report(args, out, cert, obj)
+        emit_json(out, obj)
     else:
         out.write(f"{value}\n")
+        if cert is not None:
+            report(args, out, cert, None)
     return EXIT_OK
+
+
+def _certificate(args: argparse.Namespace, cnf: Any, value: int | None, counts: Any = None) -> Any:
+    """A DRAT refutation for 0, agreement of independent counters for a positive count
+    (those of ``--method all`` when it ran)."""
+    if not args.certify or value is None:
+        return None
+    from ermbit.solvers.sat.certify import certify_count
+
+    return certify_count(cnf, value, timeout=args.timeout, counts=counts)
 
 
 def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:

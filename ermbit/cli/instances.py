@@ -14,6 +14,7 @@ from ermbit.cli._base import (
     emit_json,
     read_document,
 )
+from ermbit.cli._certify import add_certify, check_certify, report
 from ermbit.errors import InputError
 
 __all__ = ["check_cmd", "decide_cmd", "reduce_cmd", "solve_cmd"]
@@ -138,6 +139,7 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("instance", help="an erm or backprop instance (JSON)")
     p.add_argument("-w", "--witness-out", default=None, help="write the witness found (erm)")
     add_budget(p)
+    add_certify(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -145,8 +147,11 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
 def solve_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.network.erm import BackpropInstance, ERMInstance
 
+    check_certify(args)
     inst = read_document(args.instance).obj
     if isinstance(inst, BackpropInstance):
+        if args.certify:
+            raise InputError("--certify: a gradient is computed exactly, not decided")
         return _solve_backprop(inst, args, out)
     if isinstance(inst, ERMInstance):
         return _solve_erm(inst, args, out)
@@ -177,13 +182,19 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     from ermbit import formats
     from ermbit.solvers.erm.dispatch import solve_erm
 
-    res = solve_erm(inst, budget_bits=args.budget_bits)
+    res = solve_erm(inst, budget_bits=args.budget_bits, certify=args.certify)
     if args.witness_out and res.witness is not None:
         formats.write(args.witness_out, res.witness)
+    cert = res.details.get("certificate")
     if args.json:
-        emit_json(out, res.to_json())
+        obj = res.to_json()
+        if cert is not None:
+            report(args, out, cert, obj)
+        emit_json(out, obj)
     else:
         out.write(res.summary() + "\n")
+        if cert is not None:
+            report(args, out, cert, None)
     return EXIT_OK
 
 
@@ -196,6 +207,7 @@ def _decide_args(p: argparse.ArgumentParser) -> None:
         help="relu: direct gadgets; relu2: NAE → set splitting → 2-ReLU data set",
     )
     p.add_argument("--pinned", action="store_true", help="all-trainable form with forcing samples")
+    add_certify(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -203,12 +215,21 @@ def _decide_args(p: argparse.ArgumentParser) -> None:
 def decide_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.cli._base import read_cnf
     from ermbit.pipelines.decide import decide
+    from ermbit.solvers.sat.certify import certify_decision
 
-    res = decide(read_cnf(args.file), via=args.via, pinned=args.pinned)
+    check_certify(args)
+    cnf = read_cnf(args.file)
+    res = decide(cnf, via=args.via, pinned=args.pinned)
+    cert = certify_decision(cnf) if args.certify and not res.satisfiable else None
     if args.json:
-        emit_json(out, res.to_json())
+        obj = res.to_json()
+        if cert is not None:
+            report(args, out, cert, obj)
+        emit_json(out, obj)
     else:
         out.write("satisfiable\n" if res.satisfiable else "unsatisfiable\n")
         if res.satisfiable:
             out.write("v " + " ".join(map(str, res.model or ())) + " 0\n")
+        if cert is not None:
+            report(args, out, cert, None)
     return EXIT_OK

@@ -1,4 +1,5 @@
-"""Parsing for :mod:`ermbit.network.activations`: polynomial expressions (via sympy) and JSON.
+"""Parsing for :mod:`ermbit.network.activations`: polynomial expressions (bounded, by
+:mod:`ermbit.network.polyparse`; nothing is evaluated) and JSON.
 
 Kept apart so that the activation classes read on their own; the public entry points are
 :meth:`~ermbit.network.activations.Polynomial.from_expr`,
@@ -8,13 +9,12 @@ and :func:`~ermbit.network.activations.parse_activation`.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
+from ermbit import formats
 from ermbit.errors import FormatError, InputError, InputTypeError
-from ermbit.exact import Q, Z, parse
+from ermbit.exact import parse
 from ermbit.network.activations import (
     Activation,
     Identity,
@@ -22,51 +22,14 @@ from ermbit.network.activations import (
     Polynomial,
     ReLU,
 )
+from ermbit.network.polyparse import parse_poly
 
 __all__ = ["decode", "parse_spec", "poly_from_expr"]
 
-#: Larger exponents are refused before sympy expands anything.
-_MAX_DEGREE = 10_000
-
-_EXPR_OK = re.compile(r"^[\sxz0-9+\-*/^()]+$")
-_POWER = re.compile(r"(?:\*\*|\^)\s*\(?\s*(\d+)")
-
 
 def poly_from_expr(text: str) -> Polynomial:
-    """See :meth:`ermbit.network.activations.Polynomial.from_expr`."""
-    import sympy
-    from sympy.parsing.sympy_parser import convert_xor, parse_expr, standard_transformations
-
-    if not isinstance(text, str):
-        raise InputTypeError(f"expression: expected a string, got {type(text).__name__}")
-    if "." in text:
-        raise InputError(f"expression {text!r}: floats are not exact; write 1/2, not 0.5")
-    if not _EXPR_OK.match(text):
-        raise InputError(
-            f"expression {text!r}: only the variable x or z, integers, + - * / ^ ** and "
-            "parentheses are allowed"
-        )
-    if "x" in text and "z" in text:
-        raise InputError(f"expression {text!r}: use one variable, x or z, not both")
-    if any(int(m) > _MAX_DEGREE for m in _POWER.findall(text)):
-        raise InputError(f"expression {text!r}: exponents above {_MAX_DEGREE} are refused")
-    var = sympy.Symbol("x" if "x" in text else "z")
-    try:
-        expr = parse_expr(
-            text,
-            local_dict={var.name: var},
-            transformations=(*standard_transformations, convert_xor),
-        )
-        poly = sympy.Poly(expr, var)
-    except (SyntaxError, TypeError, ValueError, ZeroDivisionError, sympy.SympifyError) as exc:
-        raise InputError(f"expression {text!r} is not a polynomial in {var}: {exc}") from exc
-    except sympy.PolynomialError as exc:
-        raise InputError(f"expression {text!r} is not a polynomial in {var}") from exc
-    coeffs = poly.all_coeffs()[::-1]
-    bad = [c for c in coeffs if not c.is_Rational]
-    if bad:
-        raise InputError(f"expression {text!r}: coefficient {bad[0]} is not rational")
-    return Polynomial(tuple(Q(Z(int(c.p)), Z(int(c.q))) for c in coeffs))
+    """See :meth:`ermbit.network.activations.Polynomial.from_expr` (bounded: :func:`parse_poly`)."""
+    return Polynomial(parse_poly(text))
 
 
 def decode(obj: Any, where: str) -> Activation:
@@ -76,7 +39,16 @@ def decode(obj: Any, where: str) -> Activation:
             return Identity()
         if obj == "relu":
             return ReLU()
-        raise FormatError(f"unknown activation {obj!r}; expected 'id', 'relu', ...", field=where)
+        if obj.isidentifier() and obj not in ("x", "z"):
+            raise FormatError(
+                f"unknown activation {obj!r}; expected 'id', 'relu', a polynomial such as "
+                "'z**2', {'poly': [...]} or {'pl': {...}}",
+                field=where,
+            )
+        try:
+            return poly_from_expr(obj)
+        except InputError as exc:
+            raise FormatError(str(exc), field=where) from exc
     if not isinstance(obj, Mapping) or len(obj) != 1:
         raise FormatError(
             f"expected 'id', 'relu', {{'poly': [...]}} or {{'pl': {{...}}}}, got {obj!r}",
@@ -140,8 +112,9 @@ def parse_spec(spec: object) -> Activation:
         return ReLU()
     if text.startswith(("{", '"')):
         try:
-            obj = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"activation {spec!r}: not valid JSON: {exc}") from exc
+            obj = formats.parse_json_bounded(text)
+        except FormatError as exc:
+            short = text if len(text) <= 60 else text[:57] + "..."
+            raise InputError(f"activation {short!r}: {exc.message}") from exc
         return decode(obj, "activation")
     return poly_from_expr(text)

@@ -34,6 +34,8 @@ from ermbit.solvers.lp.program import Constraint, feasible
 Deps = frozenset[tuple[int, int]]
 Row = tuple[Constraint, Deps]
 Pattern = tuple[int, ...]
+#: An LP core: its constraints, Farkas multipliers, and the pattern literals it needs.
+Core = tuple[list[Constraint], tuple[Any, ...], Deps]
 
 #: Groups with more instances than this are left to the full check.
 GROUP_LIMIT = 48
@@ -169,8 +171,15 @@ class Search:
         deadline: float | None,
         max_patterns: int | None,
         group_limit: int = GROUP_LIMIT,
+        record: bool = False,
     ) -> None:
         self.m = model
+        # With record=True every clause given to the SAT solver is kept, each learned one
+        # with the LP core and Farkas multipliers that justify it (for --certify).
+        self.record = record
+        self.cores: dict[Deps, Core] = {}
+        self.base: list[list[int]] = []
+        self.learned_log: list[tuple[list[int], Core | None]] = []
         self.deadline, self.max_patterns = deadline, max_patterns
         self.stats = Stats()
         self.unsat = False
@@ -191,6 +200,8 @@ class Search:
         for k, p in model.units:
             self._exclude(k, p)
         clauses += [[-self.lit(k, p)] for k, p in model.units]
+        if record:
+            self.base = [list(c) for c in clauses]
         self.sat = Solver(name=solver, bootstrap_with=clauses)
         # start from "every ReLU inactive" (piece 0); later runs keep saved phases
         self.sat.set_phases([-ids[0] for ids in self.var if len(ids) == 1])
@@ -214,6 +225,11 @@ class Search:
             self.known.add((k, left.pop()))
 
     def learn(self, deps: Iterable[tuple[int, int]]) -> None:
+        deps = list(deps)
+        if self.record:
+            core = self.cores.get(frozenset(deps))
+            full = core[2] if core is not None else frozenset(deps)
+            self.learned_log.append((sorted({-self.lit(k, p) for k, p in full}), core))
         deps = [d for d in deps if d not in self.known]  # true at the root: implied
         if len(deps) == 1:
             self._exclude(*deps[0])
@@ -252,7 +268,17 @@ class Search:
         deps: set[tuple[int, int]] = set()
         for j in res.core_indices:
             deps |= rows[j][1]
-        return None, frozenset(deps - self.known)
+        found = frozenset(deps - self.known)
+        if self.record and res.certificate is not None:
+            self.cores[found] = ([c for c, _ in rows], tuple(res.certificate), frozenset(deps))
+        return None, found
+
+    def _record_constants(self, rows: list[Row]) -> None:
+        """A violated row without variables is its own core, with multiplier ±1."""
+        for c, deps in rows:
+            if not c.coeffs and not c.holds({}):
+                y = 1 if c.op in ("<=", "<") or (c.op == "==" and c.rhs < 0) else -1
+                self.cores[frozenset(deps - self.known)] = ([c], (y,), frozenset(deps))
 
     def _minimise(self, rows: list[Row], deps: Deps) -> Deps:
         """Deletion filter on literals: drop each one whose rows are not needed."""
@@ -270,6 +296,8 @@ class Search:
         return deps
 
     def _lp(self, rows: list[Row], minimise: bool) -> tuple[dict[Var, Any] | None, list[Deps]]:
+        if self.record:
+            self._record_constants(rows)
         rows, bad = _constant_violation(rows)
         if bad:
             return None, [frozenset(d - self.known) for d in bad]
@@ -309,6 +337,8 @@ class Search:
             sys += rows.instance(k)
         for r in self.m.labels:
             sys += rows.label(r)
+        if self.record:
+            self._record_constants(sys)
         sys, conflicts = _constant_violation(sys)
         point: dict[Var, Any] = {}
         systems = []

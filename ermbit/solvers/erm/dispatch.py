@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ermbit.errors import InputError
 from ermbit.exact import fmt
 from ermbit.network.erm import ERMInstance
 from ermbit.network.erm_codec import encode_witness
@@ -45,7 +46,7 @@ class SolveResult:
             "witness": wit,
             "solver": self.solver,
             "explanation": self.explanation,
-            **self.details,
+            **{k: v.to_json() if hasattr(v, "to_json") else v for k, v in self.details.items()},
         }
 
     def summary(self) -> str:
@@ -58,12 +59,26 @@ class SolveResult:
         return "\n".join(lines)
 
 
-def solve_erm(inst: ERMInstance, *, budget_bits: int | None = None) -> SolveResult:
-    """Decide ``inst`` exactly with the solver that fits its activations."""
+def solve_erm(
+    inst: ERMInstance, *, budget_bits: int | None = None, certify: bool = False
+) -> SolveResult:
+    """Decide ``inst`` exactly with the solver that fits its activations.
+
+    ``certify`` asks the piecewise-linear solver to back a NO with a checked refutation
+    (:class:`~ermbit.solvers.sat.certify.PatternRefutation`, in ``details``); the
+    polynomial solver has none and refuses it.
+    """
     if is_piecewise_linear(inst):
         from ermbit.solvers.erm.pattern import solve_pl
 
-        r = solve_pl(inst)
+        r = solve_pl(inst, certify=certify)
+        details: dict[str, Any] = {
+            "exhausted": r.exhausted,
+            "patterns_tried": r.patterns_tried,
+            "lp_calls": r.lp_calls,
+        }
+        if r.certificate is not None:
+            details["certificate"] = r.certificate
         return SolveResult(
             r.decision,
             r.loss,
@@ -71,7 +86,12 @@ def solve_erm(inst: ERMInstance, *, budget_bits: int | None = None) -> SolveResu
             r.enc_bits,
             r.explanation,
             "pl-pattern-search",
-            {"exhausted": r.exhausted, "patterns_tried": r.patterns_tried, "lp_calls": r.lp_calls},
+            details,
+        )
+    if certify:
+        raise InputError(
+            "--certify: only the piecewise-linear solver gives certificates; this network "
+            "has a polynomial activation"
         )
     from ermbit.solvers.erm.pinned import solve_pinned as solve_poly
 

@@ -64,6 +64,7 @@ from ermbit.solvers.erm._pattern_model import Fixed, Model, build_model
 from ermbit.solvers.erm._pattern_round import METHODS, shorten, theta_from_point
 from ermbit.solvers.erm._pattern_search import Search, Stats
 from ermbit.solvers.erm.presolve import forcing_split, presolve
+from ermbit.solvers.sat.certify import combine_refutations, refute_patterns
 
 __all__ = ["DEFAULT_SOLVER", "MAX_BRANCHES", "PLResult", "solve_pl"]
 
@@ -117,6 +118,7 @@ class PLResult:
     explanation: str
     bit_bound: int = 0
     stats: dict[str, Any] = field(default_factory=dict)
+    certificate: Any = None
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON (rationals as strings ``"p/q"``)."""
@@ -134,6 +136,7 @@ class PLResult:
             "seconds": round(self.seconds, 6),
             "explanation": self.explanation,
             "stats": dict(self.stats),
+            **({} if self.certificate is None else {"certificate": self.certificate.to_json()}),
         }
 
     def summary(self) -> str:
@@ -225,6 +228,8 @@ class _Run:
         self.extra: dict[str, Any] = {"branches": 0}
         self.too_long = 0
         self.limit: str | None = None
+        self.certify = False
+        self.refutations: list[Any] = []  # one per exhausted branch, with --certify
 
     def result(
         self,
@@ -257,7 +262,15 @@ class _Run:
             why,
             self.inst.bit_bound,
             stats,
+            self._certificate(decision, why) if self.certify else None,
         )
+
+    def _certificate(self, decision: bool | None, why: str) -> Any:
+        """For a NO: the branches' refutations; a branch that ended before the search
+        (γ < 0, β below the floor, presolve, a conflicting model) leaves it unchecked."""
+        if decision is not False:
+            return None
+        return combine_refutations(self.refutations, self.extra["branches"], why)
 
     def witness(
         self, fixed: Fixed, systems: list[list[Any]], point: dict[Any, Any]
@@ -281,13 +294,19 @@ class _Run:
     def search(self, model: Model, fixed: Fixed) -> tuple[Witness, Any, int] | str | None:
         """A witness, None (branch exhausted), or "open" (realisable but too long / limit)."""
         srch = Search(
-            model, solver=self.solver, deadline=self.deadline, max_patterns=self.max_patterns
+            model,
+            solver=self.solver,
+            deadline=self.deadline,
+            max_patterns=self.max_patterns,
+            record=self.certify,
         )
         open_ = False
         try:
             while True:
                 status, payload = srch.next()
                 if status == "exhausted":
+                    if self.certify and not open_:
+                        self.refutations.append(refute_patterns(srch.base, srch.learned_log))
                     return "open" if open_ else None
                 if status == "limit":
                     self.limit = payload
@@ -314,6 +333,7 @@ def solve_pl(
     solver: str = DEFAULT_SOLVER,
     max_patterns: int | None = None,
     max_seconds: float | None = None,
+    certify: bool = False,
 ) -> PLResult:
     """Decide whether some θ with ``enc(θ) ≤ β`` fits every sample (module docstring).
 
@@ -339,6 +359,7 @@ def solve_pl(
     if not isinstance(instance, ERMInstance):
         raise InputTypeError(f"instance: expected an ERMInstance, got {type(instance).__name__}")
     run = _Run(instance, solver, max_patterns, max_seconds)
+    run.certify = certify
     if not _check_losses(instance):
         return run.result(False, "γ < 0 but every loss is ≥ 0", exhausted=True)
     floor = 4 * len(instance.network.free_edges())  # size(0) = 2 for every w and b

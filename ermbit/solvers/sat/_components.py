@@ -10,10 +10,11 @@ through pyganak costs 0.04 to 2 s even on 30 to 50 variables (process start, Arj
 preprocessing, tree decomposition), while brute force handles any ``k <= 10`` and the
 Python DPLL counter most ``k <= 24`` in milliseconds.  From 25 to 100 variables neither
 wins everywhere (DPLL wins on dense formulas, Ganak on sparse ones with ``k >= 60``), so
-Ganak starts in a child while DPLL runs here for at most :data:`RACE_SECONDS`; the first
-to finish wins.  The DPLL slice is short because on a busy machine it takes CPU from
-Ganak: whatever happens, ``auto`` costs at most Ganak's time plus that slice.  Above
-100 variables Ganak counts alone.
+the native counters (Ganak and d4, each in a child: :mod:`ermbit.solvers.sat.race`) start
+while DPLL runs here for at most :data:`RACE_SECONDS`; the first to finish wins.  The
+DPLL slice is short because on a busy machine it takes CPU from the children: whatever
+happens, ``auto`` costs at most the faster native counter's time plus that slice.  Above
+100 variables the native counters race alone.
 
 >>> count_by_components(5, [(1, 2), (3,)], timeout=None)
 12
@@ -27,6 +28,7 @@ from ermbit.errors import BackendError
 from ermbit.solvers.sat import dpll as _dpll
 from ermbit.solvers.sat import ganak as _ganak
 from ermbit.solvers.sat._brute import count_bitsets
+from ermbit.solvers.sat.race import CounterRace, native_available
 
 __all__ = [
     "AUTO_BRUTE",
@@ -109,7 +111,7 @@ def _count_parts(parts: list[Part], clock: _Clock, memory_mb: int) -> int:
     for k, clauses in sorted(parts, key=lambda p: p[0]):
         if k <= AUTO_BRUTE:
             total *= count_bitsets(k, clauses)
-        elif k <= AUTO_DPLL or not _ganak.available():
+        elif k <= AUTO_DPLL or not native_available():
             total *= _dpll.count_clauses(k, clauses, timeout=clock.left())
         else:
             (race if k <= AUTO_RACE else heavy).append((k, clauses))
@@ -117,8 +119,8 @@ def _count_parts(parts: list[Part], clock: _Clock, memory_mb: int) -> int:
             return 0
     if not race and not heavy:
         return total
-    jobs = [(k, clauses, None) for k, clauses in race + heavy]
-    with _ganak.GanakRun(jobs, memory_mb=memory_mb) as run:
+    jobs = [(k, clauses) for k, clauses in race + heavy]
+    with CounterRace(jobs, memory_mb=memory_mb) as run:
         if not heavy:
             raced = _race(race, run, clock)
             if raced is not None:
@@ -128,7 +130,7 @@ def _count_parts(parts: list[Part], clock: _Clock, memory_mb: int) -> int:
     return total
 
 
-def _race(parts: list[Part], run: _ganak.GanakRun, clock: _Clock) -> int | None:
+def _race(parts: list[Part], run: CounterRace, clock: _Clock) -> int | None:
     """Product of the counts by dpll, or ``None`` if Ganak finished first or dpll ran
     out of its slice of :data:`RACE_SECONDS`."""
     give_up = time.monotonic() + RACE_SECONDS

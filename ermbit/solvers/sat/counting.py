@@ -16,11 +16,15 @@ Methods (:data:`METHODS`):
 * ``enum`` -- CDCL enumeration with blocking clauses (small counts only).
 * ``ganak`` -- Ganak via pyganak in a child process with time and memory limits; its
   component cache is probabilistic (see :mod:`ermbit.solvers.sat.ganak`).
+* ``d4`` -- the d4 compiler via d4solver, also in a limited child process; exact, and
+  independent of both Ganak and ``dpll`` (see :mod:`ermbit.solvers.sat.d4`).
 * ``auto`` -- a CDCL check first (unsatisfiable: 0 at once), then connected components,
   each counted by the method that suits its size.
 
 Model counters have shipped wrong counts in practice; :func:`cross_check` runs several
-methods and reports whether they agree.
+methods and reports whether they agree.  A positive count is trusted on that basis only
+(agreement of independent counters); a count of 0 can be certified by a checked
+unsatisfiability proof (:mod:`ermbit.solvers.sat.certify`).
 
 >>> from ermbit.cnf import CNF
 >>> f = CNF(4, ((1, 2), (-1, 3)))          # variable 4 is in no clause
@@ -45,10 +49,12 @@ from ermbit.errors import (
     InputTypeError,
 )
 from ermbit.solvers.sat import _components, _enum
+from ermbit.solvers.sat import d4 as _d4
 from ermbit.solvers.sat import dpll as _dpll
 from ermbit.solvers.sat import ganak as _ganak
 from ermbit.solvers.sat._brute import count_bitsets
 from ermbit.solvers.sat.cdcl import DEFAULT_SOLVER, is_satisfiable, solver_names
+from ermbit.solvers.sat.d4 import count_d4
 from ermbit.validate import check_positive, check_timeout
 
 __all__ = [
@@ -65,7 +71,7 @@ __all__ = [
 ]
 
 #: Names accepted by :func:`count`.
-METHODS = ("auto", "brute", "dpll", "enum", "ganak")
+METHODS = ("auto", "brute", "dpll", "enum", "ganak", "d4")
 #: Default refusal threshold of ``brute``: 2^22 assignments, 512 KiB per bit set.
 BRUTE_MAX_VARS = 22
 #: Default refusal threshold of ``enum``: number of solver calls (models or cubes).
@@ -168,7 +174,7 @@ def count_ganak(
     Raises
     ------
     BackendUnavailable
-        If pyganak is not installed (``pip install ermbit[ganak]``).
+        If pyganak is not installed (a dependency of ermbit: ``pip install pyganak``).
     BackendError
         If Ganak runs out of time or memory or fails.
     """
@@ -177,7 +183,7 @@ def count_ganak(
     memory_mb = check_positive(memory_mb, "memory_mb")
     if not _ganak.available():
         raise BackendUnavailable(
-            "method 'ganak' needs pyganak; install it with pip install ermbit[ganak]"
+            "method 'ganak' needs pyganak; install it with pip install pyganak"
         )
     if any(not c for c in cnf.clauses):
         return 0  # the binding would ignore an empty clause
@@ -249,16 +255,16 @@ def count(
     method : str
         One of :data:`METHODS`.
     timeout : float or None
-        Wall-clock limit in seconds for ``dpll``, ``ganak`` and ``auto``.
+        Wall-clock limit in seconds for ``dpll``, ``ganak``, ``d4`` and ``auto``.
     max_vars : int
         Largest ``n`` that ``brute`` accepts.
     max_models : int
         Most solver calls that ``enum`` makes.
     memory_mb : int
-        Address-space limit of the Ganak child process, in MiB.
+        Address-space limit of the Ganak and d4 child processes, in MiB.
     projected : bool
         Count the assignments of ``cnf.projection`` that extend to a model (not
-        supported by ``dpll``).
+        supported by ``dpll`` and ``d4``).
 
     Raises
     ------
@@ -267,7 +273,7 @@ def count(
     BudgetExceeded
         If ``brute`` or ``enum`` would exceed their budget.
     BackendUnavailable
-        If ``ganak`` is asked for and pyganak is not installed.
+        If ``ganak`` or ``d4`` is asked for and its package is not installed.
     BackendError
         If the method times out or its back end fails.
 
@@ -284,18 +290,22 @@ def count(
         return count_ganak(cnf, timeout=timeout, memory_mb=memory_mb, projected=projected)
     if method == "auto":
         return count_auto(cnf, timeout=timeout, memory_mb=memory_mb, projected=projected)
+    if method == "d4":
+        return count_d4(_check_cnf(cnf), timeout=timeout, memory_mb=memory_mb, projected=projected)
     if projected:
         raise InputError("projected: method 'dpll' counts over all variables only")
     return count_dpll(cnf, timeout=timeout)
 
 
 def available_methods() -> tuple[str, ...]:
-    """The methods that can run in this environment (``ganak`` needs pyganak).
+    """The methods that can run in this environment (``ganak`` needs pyganak, ``d4``
+    needs d4solver).
 
     >>> {"auto", "brute", "dpll", "enum"} <= set(available_methods())
     True
     """
-    return tuple(m for m in METHODS if m != "ganak" or _ganak.available())
+    present = {"ganak": _ganak.available(), "d4": _d4.available()}
+    return tuple(m for m in METHODS if present.get(m, True))
 
 
 @dataclass(frozen=True)
@@ -361,7 +371,7 @@ class CrossCheck:
 
 def cross_check(
     cnf: CNF,
-    methods: Sequence[str] = ("brute", "dpll", "enum", "ganak", "auto"),
+    methods: Sequence[str] = ("brute", "dpll", "enum", "ganak", "d4", "auto"),
     *,
     timeout: float | None = None,
     max_vars: int = BRUTE_MAX_VARS,

@@ -44,7 +44,7 @@ __all__ = ["DEFAULT_MEMORY_MB", "GanakRun", "available", "count_many"]
 #: Address-space limit of the child process, in MiB.
 DEFAULT_MEMORY_MB = 4096
 
-_EXTRA_HINT = "pip install ermbit[ganak]"
+_EXTRA_HINT = "pip install pyganak (a dependency of ermbit)"
 
 _CHILD = r"""
 import json, os, resource, sys
