@@ -23,6 +23,7 @@ ROOT = Path(ermbit.__file__).parent
 LAYERS = {
     "ermbit.errors": 0,
     "ermbit.exact": 0,
+    "ermbit.files": 0,
     "ermbit.cnf": 1,
     "ermbit.slp": 1,
     "ermbit.formats": 1,

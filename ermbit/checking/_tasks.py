@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ermbit.checking.verifier import Check, VerificationReport, verify
-from ermbit.errors import BackendError, BackendUnavailable, InputError, InputTypeError
+from ermbit.errors import BackendUnavailable, InputError, InputTypeError
 from ermbit.reductions import REGISTRY, Reduction, get, load
 
 __all__ = [
@@ -241,7 +241,7 @@ def _dask_client(distributed: Any, scheduler: str, workers: int) -> Iterator[Any
     try:
         client = distributed.Client(scheduler, timeout="20s")
     except OSError as exc:  # distributed raises OSError (a TimeoutError) when nobody answers
-        raise BackendError(
+        raise BackendUnavailable(
             f"scheduler: cannot reach the Dask scheduler {scheduler}: {exc}"
         ) from exc
     with client:

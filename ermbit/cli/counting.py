@@ -7,9 +7,12 @@ import time
 from typing import Any, TextIO
 
 from ermbit.cli._base import (
+    EXIT_BUDGET,
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_UNDECIDED,
     add_budget,
+    cli_text,
     command,
     emit_json,
     read_cnf,
@@ -45,8 +48,15 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
     cnf = read_cnf(args.file)
     if args.via is not None:
         return _count_via(args, cnf, out)
+    # A 'c t pmc' file (one with 'c p show') asks for the projected count.
+    projected = cnf.projection is not None
     start = time.perf_counter()
     if args.method == "all":
+        if projected:
+            raise InputError(
+                f"{args.file}: --method all cross-checks unprojected counts; this file asks "
+                "for a projected count ('c p show'), give --method auto, brute, enum or ganak"
+            )
         cc = counting.cross_check(cnf, timeout=args.timeout)
         seconds = time.perf_counter() - start
         if args.json:
@@ -56,19 +66,28 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
                     "count": cc.count,
                     "method": "all",
                     "agreed": cc.agreed,
-                    "counts": dict(cc.counts),
+                    "counts": {
+                        k: cli_text(v) if isinstance(v, str) else v for k, v in cc.counts.items()
+                    },
                     "seconds": seconds,
                 },
             )
-        else:
+        undecided = not any(isinstance(v, int) for v in cc.counts.values())
+        if not args.json:
             for name, value in cc.counts.items():
-                out.write(f"{name:>6}: {value}\n")
-            out.write(f"{cc.count}\n" if cc.agreed else f"DISAGREE: {cc.disagreement}\n")
+                out.write(f"{name:>6}: {cli_text(str(value))}\n")
+            verdict = "UNDECIDED" if undecided else "DISAGREE"
+            out.write(f"{cc.count}\n" if cc.agreed else f"{verdict}: {cc.disagreement}\n")
+        if undecided:  # nothing was refuted: every method refused or timed out
+            return EXIT_UNDECIDED
         return EXIT_OK if cc.agreed else EXIT_FAILED
-    value = counting.count(cnf, args.method, timeout=args.timeout)
+    value = counting.count(cnf, args.method, timeout=args.timeout, projected=projected)
     seconds = time.perf_counter() - start
     if args.json:
-        emit_json(out, {"count": value, "method": args.method, "seconds": seconds})
+        obj = {"count": value, "method": args.method, "seconds": seconds}
+        if projected:
+            obj["projected"] = True
+        emit_json(out, obj)
     else:
         out.write(f"{value}\n")
     return EXIT_OK
@@ -159,9 +178,10 @@ def demo_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.pipelines import demo
 
     cnf = read_cnf(args.file) if args.file else None
-    ok = True
+    ok, refused = True, False
     for line, good in demo.run(cnf, quick=args.quick):
-        out.write(line + "\n")
+        out.write(cli_text(line) + "\n")
         out.flush()
-        ok = ok and good
-    return EXIT_OK if ok else EXIT_FAILED
+        ok = ok and good is not False
+        refused = refused or good is None
+    return EXIT_FAILED if not ok else EXIT_BUDGET if refused else EXIT_OK

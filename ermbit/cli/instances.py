@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from ermbit.cli._base import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_UNDECIDED,
     add_budget,
+    add_force,
+    check_output,
     command,
     emit_json,
     read_document,
@@ -26,6 +30,7 @@ def _reduce_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bounded", action="store_true", help="use the bounded-value SLP (Lemma A.5)")
     p.add_argument("--promise", default=None, metavar="A,B", help="promise gap (a, b)")
     p.add_argument("--pinned", action="store_true", help="all-trainable form (frozen edges pinned)")
+    add_force(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -51,6 +56,7 @@ def reduce_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.checking.verifier import size_summary
 
     red = reductions.get(args.name, **_options(args))
+    check_output(args.output, "-o/--output", inputs=(args.input,), force=args.force)
     src = io.read_source(red.source_kind, args.input, bit=args.bit)
     start = time.perf_counter()
     target = red.forward(src)
@@ -136,6 +142,7 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("instance", help="an erm or backprop instance (JSON)")
     p.add_argument("-w", "--witness-out", default=None, help="write the witness found (erm)")
     add_budget(p)
+    add_force(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -143,6 +150,10 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
 def solve_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.network.erm import BackpropInstance, ERMInstance
 
+    if args.witness_out:
+        check_output(
+            args.witness_out, "-w/--witness-out", inputs=(args.instance,), force=args.force
+        )
     inst = read_document(args.instance).obj
     if isinstance(inst, BackpropInstance):
         return _solve_backprop(inst, args, out)
@@ -176,13 +187,16 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.solvers.erm.dispatch import solve_erm
 
     res = solve_erm(inst, budget_bits=args.budget_bits)
-    if args.witness_out and res.witness is not None:
-        formats.write(args.witness_out, res.witness)
+    if args.witness_out:
+        if res.witness is not None:
+            formats.write(args.witness_out, res.witness)
+        else:  # a witness file left from an earlier run must not pass for this answer
+            Path(args.witness_out).unlink(missing_ok=True)
     if args.json:
         emit_json(out, res.to_json())
     else:
         out.write(res.summary() + "\n")
-    return EXIT_OK
+    return EXIT_UNDECIDED if res.decision is None else EXIT_OK
 
 
 def _decide_args(p: argparse.ArgumentParser) -> None:

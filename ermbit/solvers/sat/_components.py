@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 
-from ermbit.errors import BackendError
+from ermbit.errors import Undecided
 from ermbit.solvers.sat import dpll as _dpll
 from ermbit.solvers.sat import ganak as _ganak
 from ermbit.solvers.sat._brute import count_bitsets
@@ -61,7 +61,7 @@ class _Clock:
             return None
         left = self.deadline - time.monotonic()
         if left <= 0:
-            raise BackendError(
+            raise Undecided(
                 f"method 'auto' exceeded the timeout of {self.timeout} s; pass a larger timeout="
             )
         return left
