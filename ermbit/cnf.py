@@ -59,6 +59,7 @@ from typing import Any
 
 from ermbit.errors import DimacsError, InputError, InputTypeError
 from ermbit.exact import Z
+from ermbit.files import write_atomic
 
 __all__ = ["CNF"]
 
@@ -344,8 +345,7 @@ class CNF:
             data = gzip.compress(data, mtime=0)  # mtime=0: same formula, same bytes
         elif name.endswith(".xz"):
             data = lzma.compress(data)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        write_atomic(path, data)
 
     def __str__(self) -> str:
         def lit(l: int) -> str:

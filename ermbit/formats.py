@@ -34,6 +34,7 @@ from typing import Any, NoReturn
 
 from ermbit import exact
 from ermbit.errors import FormatError, InputError
+from ermbit.files import write_atomic
 from ermbit.slp import OPS, SLP, Gate
 
 __all__ = [
@@ -485,8 +486,8 @@ def dumps(obj: Any, meta: dict[str, Any] | None = None) -> str:
 
 
 def write(path: str | Path, obj: Any, meta: dict[str, Any] | None = None) -> None:
-    """Write ``dumps(obj, meta)`` to ``path`` (UTF-8)."""
-    Path(path).write_text(dumps(obj, meta), encoding="utf-8")
+    """Write ``dumps(obj, meta)`` to ``path`` (UTF-8), atomically (temporary file + rename)."""
+    write_atomic(path, dumps(obj, meta))
 
 
 # ---------------------------------------------------------------- kind "slp"
