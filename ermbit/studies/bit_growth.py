@@ -182,6 +182,7 @@ def bit_growth(
     scales: Sequence[object] = (1, 3),
     label: int = 1,
     budget_bits: int | None = DEFAULT_BUDGET,
+    max_edges: int = 10**6,
 ) -> list[GrowthRow]:
     """Fig. 1: one row per (activation, scale, depth) with depth = 1..``max_depth``.
 
@@ -189,8 +190,20 @@ def bit_growth(
     ------
     InputError
         ``max_depth`` or ``width`` below 1, a label other than 0 or 1.
+    BudgetExceeded
+        If the deepest network would have more than ``max_edges`` edges.
     """
     max_depth = check_int(max_depth, "max_depth", minimum=1)
+    width = check_int(width, "width", minimum=1)
+    edges = max_depth * width * width + width  # the deepest network: width² edges a layer
+    if edges > max_edges:  # predicted before any network is built
+        raise BudgetExceeded(
+            f"the depth-{max_depth} network of width {width}",
+            predicted=edges,
+            budget=max_edges,
+            unit="edges",
+            hint="use a smaller --width or --depth (or pass a larger max_edges)",
+        )
     if isinstance(label, bool) or label not in (0, 1):
         raise InputError(f"label: must be 0 or 1, got {label!r}")
     if isinstance(activations, str) or isinstance(scales, str):
