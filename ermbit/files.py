@@ -37,10 +37,22 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(raw)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would
+        os.chmod(tmp, _mode_of(target))
         os.replace(tmp, target)
     except BaseException:  # KeyboardInterrupt too: never leave the fragment behind
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_of(target: Path) -> int:
+    """The existing file's permissions, else what ``open(..., "w")`` gives (0666 & ~umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:

@@ -87,9 +87,13 @@ def _default(value: Any) -> Any:
 
 
 def read_cnf(path: str) -> Any:
-    """A CNF from a DIMACS file, or InputError when the file is missing."""
+    """A CNF from a DIMACS file (``-``: standard input), or InputError when it is missing."""
+    import sys
+
     from ermbit.cnf import CNF
 
+    if path == "-":
+        return CNF.from_dimacs(sys.stdin.read(), path="<stdin>")
     try:
         return CNF.read(path)
     except FileNotFoundError as exc:
