@@ -176,6 +176,11 @@ def bit(q: Any, j: int) -> int:
     >>> bit(5, 0), bit(5, 1), bit(-5, 2), bit(parse("1/2"), -1), bit(parse("1/3"), -2)
     (1, 0, 1, 1, 1)
     """
+    if hasattr(q, "gates"):  # an SLP: its value is only defined by running it
+        raise InputTypeError(
+            f"q: bit() reads a bit of a rational number, got a {type(q).__name__}; for bit "
+            "j of a program's value n_P use ermbit.slp.bit(program, j)"
+        )
     q = parse(q, name="q") if not isinstance(q, _Q_TYPE) else q
     j = int(j)
     u = abs(q.numerator)
