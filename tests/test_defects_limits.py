@@ -51,3 +51,42 @@ def test_c4_study_png_onto_existing_file_needs_force(tmp_path: Path) -> None:
     png.write_bytes(b"old")
     code, _, err = run("study", "bit-growth", "--depth", "1", "--png", str(png))
     assert code == 2 and "--force" in err and png.read_bytes() == b"old"
+
+
+@pytest.mark.parametrize("reduction", ["slp-to-backprop-bit", "bitslp-to-erm"])
+@pytest.mark.parametrize("j", [10**23, -(10**23)])
+def test_c4_huge_bit_index_is_answered(tmp_path: Path, reduction: str, j: int) -> None:
+    import json
+
+    from ermbit import exact, formats
+    from ermbit.slp import SLP, evaluate
+
+    slp = SLP("1/3", [("*", 0, 0), ("+", 1, 0)])  # 4/9
+    formats.write(tmp_path / "p.json", slp)
+    out = tmp_path / "t.json"
+    code, _, err = run(
+        "reduce", reduction, str(tmp_path / "p.json"), "--bit", str(j), "-o", str(out)
+    )
+    assert code == 0, err
+    code, text, err = run("solve", str(out), "--json")
+    assert code == 0, err
+    doc = json.loads(text)
+    want = exact.bit(evaluate(slp), j)
+    assert (doc["bit"] if "bit" in doc else int(doc["decision"])) == want
+
+
+def test_c4_bit_of_a_rational_matches_the_definition() -> None:
+    from fractions import Fraction
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from ermbit import exact
+
+    @given(st.integers(-(10**6), 10**6), st.integers(1, 5000), st.integers(-60, 30))
+    def check(p: int, q: int, j: int) -> None:
+        x = abs(Fraction(p, q))
+        want = int(x * Fraction(2) ** (-j)) % 2
+        assert exact.bit(exact.parse(f"{p}/{q}"), j) == want
+
+    check()
