@@ -408,12 +408,17 @@ def read(path: str | Path) -> Document:
 
 
 def _plain(value: Any, where: str) -> Any:
-    """``value`` as plain JSON data (tuples become arrays, ``mpz`` ints); floats refused."""
+    """``value`` as plain JSON data (tuples become arrays, ``mpz`` ints); floats refused.
+
+    An int too long for a JSON number becomes its decimal string (JSON readers, Python's
+    among them, refuse numbers of more than a few thousand digits); ``meta`` is for
+    readers, and a string keeps the value exact.
+    """
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int | type(exact.Z(0))):
         if exact.bitlen(value) > _MAX_JSON_INT_BITS:
-            raise FormatError("integer too long for a JSON number; use a string", field=where)
+            return exact.Z(value).digits(10)  # gmpy2 has no int-to-str digit limit
         return int(value)
     if isinstance(value, dict):
         out = {}

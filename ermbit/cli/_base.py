@@ -71,9 +71,24 @@ def command(name: str, add_args: AddArgs, help: str) -> Callable[[Handler], Hand
     return deco
 
 
+#: Ints longer than this are written as decimal strings: most JSON readers (Python's
+#: included, by default) refuse numbers of more than ~4,300 digits.
+JSON_INT_BITS = 14000
+
+
 def emit_json(out: TextIO, obj: dict[str, Any]) -> None:
-    """One JSON object on one line (ints stay exact; rationals are strings)."""
-    out.write(json.dumps(obj, default=_default) + "\n")
+    """One JSON object on one line (ints stay exact; rationals and huge ints are strings)."""
+    out.write(json.dumps(_fit(obj), default=_default) + "\n")
+
+
+def _fit(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _fit(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_fit(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value) if value.bit_length() > JSON_INT_BITS else value
+    return value
 
 
 def _default(value: Any) -> Any:
@@ -83,7 +98,9 @@ def _default(value: Any) -> Any:
         q = parse(value)
     except Exception:
         return str(value)
-    return int(q.numerator) if q.denominator == 1 else fmt(q)
+    if q.denominator != 1:
+        return fmt(q)
+    return int(q.numerator) if q.numerator.bit_length() <= JSON_INT_BITS else fmt(q)
 
 
 def read_cnf(path: str) -> Any:
@@ -119,10 +136,21 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join(lines)
 
 
+def bits(text: str) -> int:
+    """An argparse type: a number of bits, an integer >= 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
 def add_budget(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--budget-bits",
-        type=int,
+        type=bits,
         default=None,
         metavar="N",
         help="largest value size (bits) to compute before refusing",

@@ -28,7 +28,12 @@ def _reduce_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bit", type=int, default=None, metavar="J", help="bit index of a BitSLP query")
     p.add_argument("--activation", default=None, help="polynomial σ, e.g. 'z**2' or 'z**3+2*z'")
     p.add_argument("--bounded", action="store_true", help="use the bounded-value SLP (Lemma A.5)")
-    p.add_argument("--promise", default=None, metavar="A,B", help="promise gap (a, b)")
+    p.add_argument(
+        "--promise",
+        default=None,
+        metavar="A,B",
+        help="bitslp-to-erm, posslp-to-erm: promise gap (a, b): γ = a, b sample copies",
+    )
     p.add_argument("--pinned", action="store_true", help="all-trainable form (frozen edges pinned)")
     add_force(p)
     p.add_argument("--json", action="store_true")
@@ -46,8 +51,37 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         parts = args.promise.split(",")
         if len(parts) != 2:
             raise InputError(f"--promise: expected A,B, got {args.promise!r}")
-        opts["promise"] = (parts[0].strip(), parts[1].strip())
+        # the promise reductions take the gap as γ = a and b copies of the sample
+        opts["gamma"], opts["copies"] = parts[0].strip(), parts[1].strip()
+    _check_options(args.name, opts)
     return opts
+
+
+#: Constructor keyword of a reduction -> the flag that sets it.
+_FLAGS = {
+    "activation": "--activation",
+    "bounded": "--bounded",
+    "pinned": "--pinned",
+    "gamma": "--promise",
+    "copies": "--promise",
+}
+
+
+def _check_options(name: str, opts: dict[str, Any]) -> None:
+    """Refuse, naming the flag, an option the reduction ``name`` does not take."""
+    import importlib
+    import inspect
+
+    from ermbit import reductions
+
+    spec = reductions.REGISTRY.get(name)
+    if spec is None:
+        return  # reductions.get names the unknown reduction
+    mod, _, cls = spec.partition(":")
+    takes = inspect.signature(getattr(importlib.import_module(mod), cls)).parameters
+    for key in opts:
+        if key not in takes:
+            raise InputError(f"{_FLAGS.get(key, key)}: reduction {name!r} does not take it")
 
 
 @command("reduce", _reduce_args, "apply a registered reduction to an instance file")

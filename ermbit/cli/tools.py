@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from ermbit.cli._base import EXIT_OK, add_force, check_output, command, emit_json, table
+from ermbit.cli._base import (
+    EXIT_OK,
+    add_force,
+    bits,
+    check_output,
+    command,
+    emit_json,
+    table,
+)
 from ermbit.errors import InputError
 
 STUDIES = ("bit-growth", "rounding", "float-vs-exact", "pac", "gadget-negative")
@@ -129,7 +137,7 @@ def _study_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--k", type=int, default=8, help="rounding: bits after the point")
     p.add_argument("--png", default=None, help="bit-growth: save a plot (needs matplotlib)")
     add_force(p)
-    p.add_argument("--budget-bits", type=int, default=1 << 22, help="refuse passes past this")
+    p.add_argument("--budget-bits", type=bits, default=1 << 22, help="refuse passes past this")
     p.add_argument("--q", type=int, nargs="*", default=[1, 2, 4, 8, 16, 32, 64], help="pac")
     p.add_argument("--delta", default="1/10", help="pac: failure probability (rational)")
     p.add_argument("--alpha", nargs="*", default=["1/2", "-1", "2"], help="gadget-negative")

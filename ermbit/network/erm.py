@@ -233,6 +233,8 @@ class ERMInstance:
         object.__setattr__(
             self, "bit_bound", int(exact.parse_int(self.bit_bound, name="bit_bound"))
         )
+        if self.bit_bound < 0:  # enc(θ) ≥ 0, so a negative β would reject every witness
+            raise InputError(f"bit_bound: must be >= 0, got {self.bit_bound}")
         if self.promise is not None:
             a, b = (exact.parse(t, name="promise") for t in self.promise)
             if not a < b:

@@ -64,8 +64,14 @@ class SolveResult:
 
 
 def solve_erm(inst: ERMInstance, *, budget_bits: int | None = None) -> SolveResult:
-    """Decide ``inst`` exactly with the solver that fits its activations."""
-    if is_piecewise_linear(inst):
+    """Decide ``inst`` exactly with the solver that fits its activations and losses.
+
+    The pattern search needs piecewise-linear activations and losses that are linear
+    conditions on the output; the bit loss is not (a bitslp-to-erm instance whose SLP has
+    no ``*`` gate is all-linear but carries it), so those go to the pinned solver.
+    """
+    bit_loss = any(s.loss.kind == "bit" for s in inst.samples)
+    if is_piecewise_linear(inst) and not bit_loss:
         from ermbit.solvers.erm.pattern import solve_pl
 
         r = solve_pl(inst)
