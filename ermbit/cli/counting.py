@@ -98,6 +98,9 @@ def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
     if args.via == "backprop":
         from ermbit.pipelines.via_backprop import count_via_backprop
 
+        if args.bounded:
+            _bounded_note(cnf)
+
         kw = {} if args.budget_bits is None else {"budget_bits": args.budget_bits}
         res = count_via_backprop(cnf, args.activation, bounded=args.bounded, **kw)
     else:
@@ -122,6 +125,21 @@ def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
     else:
         out.write(f"{res.count}\n")
     return EXIT_OK
+
+
+def _bounded_note(cnf: Any) -> None:
+    """Warn on stderr: bounded-value instances have values of about m·2^n bits."""
+    import sys
+
+    from ermbit.pipelines.via_backprop import network_program
+    from ermbit.slp import predict_bits
+
+    worst = max(predict_bits(network_program(cnf, bounded=True)))
+    if worst > 1 << 20:
+        sys.stderr.write(
+            f"ermbit count: note: --bounded values are predicted to reach {worst} bits "
+            "(bounded-value SLPs trade size for range); expect a long run\n"
+        )
 
 
 def _slp_args(p: argparse.ArgumentParser) -> None:

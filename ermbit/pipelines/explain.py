@@ -179,6 +179,78 @@ def _check_text(rep: VerificationReport) -> tuple[str, list[str]]:
     return verdict, details
 
 
+#: LaTeX's special characters in running text, and what prints them literally.
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "#": r"\#",
+    "$": r"\$",
+    "%": r"\%",
+    "&": r"\&",
+    "_": r"\_",
+    "^": r"\^{}",
+    "~": r"\~{}",
+}
+
+
+#: The symbols the summaries and claims use, as commands any LaTeX engine knows.
+_TEX_SYMBOLS = {
+    "·": r"\ensuremath{\cdot}",
+    "α": r"\ensuremath{\alpha}",
+    "β": r"\ensuremath{\beta}",
+    "γ": r"\ensuremath{\gamma}",
+    "θ": r"\ensuremath{\theta}",
+    "σ": r"\ensuremath{\sigma}",
+    "φ": r"\ensuremath{\varphi}",
+    "ℓ": r"\ensuremath{\ell}",
+    "→": r"\ensuremath{\to}",
+    "↦": r"\ensuremath{\mapsto}",
+    "⇔": r"\ensuremath{\Leftrightarrow}",
+    "∂": r"\ensuremath{\partial}",
+    "≤": r"\ensuremath{\le}",
+    "≥": r"\ensuremath{\ge}",
+    "≠": r"\ensuremath{\ne}",
+    "⌊": r"\ensuremath{\lfloor}",
+    "⌋": r"\ensuremath{\rfloor}",
+    "¬": r"\ensuremath{\lnot}",
+    "∨": r"\ensuremath{\lor}",
+    "∧": r"\ensuremath{\land}",
+    "∗": "*",
+    "−": "-",
+    "–": "--",
+    "—": "---",
+    "…": r"\ldots{}",
+    "⁰": r"\textsuperscript{0}",
+    "²": r"\textsuperscript{2}",
+}
+
+
+def tex(text: str) -> str:
+    r"""``text`` for LaTeX running text: specials escaped, symbols as commands, ASCII only.
+
+    Summaries and claims carry ``#``, ``_``, ``^`` and Unicode mathematics; the fragment
+    must compile with plain pdflatex, so a character with no command here is spelled by
+    its Unicode name.
+
+    >>> print(tex("#SAT = bit_j of 2^n, θ ≤ β"))
+    \#SAT = bit\_j of 2\^{}n, \ensuremath{\theta} \ensuremath{\le} \ensuremath{\beta}
+    """
+    import unicodedata
+
+    out = []
+    for ch in text:
+        if ch in _TEX:
+            out.append(_TEX[ch])
+        elif ch in _TEX_SYMBOLS:
+            out.append(_TEX_SYMBOLS[ch])
+        elif ord(ch) > 127:
+            out.append(f"[{unicodedata.name(ch, f'U+{ord(ch):04X}').lower()}]")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
 def render(chain: str, src: Any, steps: list[Step], fmt: str = "text") -> str:
     """The walkthrough as ``text``, ``md`` (Markdown with LaTeX) or ``latex`` (a fragment)."""
     if fmt not in ("text", "md", "latex"):
@@ -193,7 +265,7 @@ def render(chain: str, src: Any, steps: list[Step], fmt: str = "text") -> str:
         out += [f"## Chain `{chain}`", "", desc, "", f"Input: $\\varphi = {shown}$", ""]
     else:
         out += [
-            f"\\paragraph{{Chain \\texttt{{{chain}}}.}} {desc}.",
+            f"\\paragraph{{Chain \\texttt{{{tex(chain)}}}.}} {tex(desc)}.",
             f"Input: $\\varphi = {shown}$.",
             "\\begin{enumerate}",
         ]
@@ -228,8 +300,9 @@ def render(chain: str, src: Any, steps: list[Step], fmt: str = "text") -> str:
             out.append("")
         else:
             out += [
-                f"\\item \\texttt{{{s.reduction}}}: {s.summary}. "
-                f"Builds {_sizes(s.target_size)}. Claim: {s.claim}. Check: {verdict}."
+                f"\\item \\texttt{{{tex(s.reduction)}}}: {tex(s.summary)}. "
+                f"Builds {tex(_sizes(s.target_size))}. Claim: {tex(s.claim)}. "
+                f"Check: {tex(verdict)}."
             ]
     if fmt == "latex":
         out.append("\\end{enumerate}")

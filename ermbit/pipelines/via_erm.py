@@ -54,8 +54,13 @@ def count_via_erm(
 
     if not isinstance(cnf, CNF):
         raise InputTypeError(f"cnf: expected a CNF, got {type(cnf).__name__}")
+    from ermbit.network.engine.passes import DEFAULT_BUDGET_BITS
+    from ermbit.pipelines.via_backprop import check_predicted_size
+
     start = time.perf_counter()
     counting = SatToSlp().forward(cnf)
+    budget = DEFAULT_BUDGET_BITS if budget_bits is None else budget_bits
+    check_predicted_size(counting.slp, budget, "count via erm")
     red = BitslpToErm(activation)
     bits = []
     biggest = 0
