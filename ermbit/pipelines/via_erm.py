@@ -54,7 +54,7 @@ def count_via_erm(
 
     if not isinstance(cnf, CNF):
         raise InputTypeError(f"cnf: expected a CNF, got {type(cnf).__name__}")
-    from ermbit.network.engine.passes import DEFAULT_BUDGET_BITS
+    from ermbit.network.model import DEFAULT_BUDGET_BITS
     from ermbit.pipelines.via_backprop import check_predicted_size
 
     start = time.perf_counter()
