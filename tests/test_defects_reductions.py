@@ -94,3 +94,20 @@ def test_bounded_sign_for_every_rational_a0(a0: str) -> None:
     g, thr = target.instance.gradient(), exact.parse(target.meta["threshold"])
     assert (g >= thr) == (evaluate(slp) > 0) and (g <= -thr) == (evaluate(slp) <= 0)
     assert verify(red, slp).passed
+
+
+@pytest.mark.parametrize("a0", ["0", "-1/2", "1/3", "5"])
+def test_posslp_to_erm_for_every_rational_a0(a0: str) -> None:
+    from ermbit.reductions.bitslp_to_erm import PosSlpToErm
+
+    for gates in ([("*", 0, 0), ("-", 1, 0)], [("-", 0, 0)], [("*", 0, 0)]):
+        assert verify(PosSlpToErm(), SLP(a0, gates)).passed
+
+
+def test_bnslp_stays_narrowed_to_a0_one_with_the_reason() -> None:
+    from ermbit.errors import InputError
+    from ermbit.reductions import bnslp
+
+    with pytest.raises(InputError, match="needs a0 = 1"):
+        bnslp.SlpToBnslp().forward(SLP("1/3", [("*", 0, 0)]))
+    assert "Source problem" in (bnslp.__doc__ or "") or "source problem" in (bnslp.__doc__ or "")
