@@ -169,3 +169,39 @@ def test_progress_without_a_terminal_writes_plain_lines(
     text = buf.getvalue()
     assert "\r" not in text and text.splitlines()[-1] == "progress 20/20"
     assert len(text.splitlines()) == 10
+
+
+def test_explain_draw_follows_the_output_rule(tmp_path: Path) -> None:
+    dot = tmp_path / "n.dot"
+    dot.write_text("old")
+    code, _, err = run("explain", "np-relu", "--draw", str(dot))
+    assert code == 2 and "--force" in err and dot.read_text() == "old"
+    assert run("explain", "np-relu", "--draw", str(dot), "--force")[0] == 0
+    assert dot.read_text().startswith(("digraph", "//", "strict"))
+
+
+def test_counterexamples_dir_checked_before_the_sweep(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ermbit.checking import sweep
+
+    def never(*a: Any, **k: Any) -> None:
+        raise AssertionError("the sweep ran")
+
+    monkeypatch.setattr(sweep, "sweep", never)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = run("verify", "sat-to-nae", "--counterexamples", str(blocker))
+    assert code == 2 and "--counterexamples" in err and "not a directory" in err
+
+
+def test_study_hints_name_flags() -> None:
+    from ermbit.cli._base import cli_text
+
+    for hint in (
+        "pass a larger size_budget",
+        "pass a larger search_budget (or fewer shifts or points)",
+        "use a smaller --max-shift (or pass a larger max_entries)",
+    ):
+        text = cli_text(f"x is predicted to need 5 bits; to go ahead anyway, {hint}")
+        assert "--max-shift" in text and "_budget" not in text and "max_entries" not in text

@@ -39,6 +39,9 @@ _KEYWORD_HINTS: tuple[tuple[str, str], ...] = (
     (r"pass a larger memory_mb= if it ran out", "use --method dpll if it ran out"),
     (r"pass max_clauses=(\d+) or more", r"pass max_clauses=\1 (a family parameter) or more"),
     (r"pass seed=<int>", "pass --seed N"),
+    (r" \(or pass a larger (max_entries|max_edges)\)", ""),
+    (r"pass a larger search_budget \(or fewer shifts or points\)", "use a smaller --max-shift"),
+    (r"pass a larger (size_budget|search_budget)", "use a smaller --max-shift or --alpha"),
 )
 
 

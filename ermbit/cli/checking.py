@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, TextIO
 
 from ermbit.cli._base import EXIT_FAILED, EXIT_OK, add_force, check_output, command, emit_json
@@ -56,7 +57,6 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
 @command("verify", _verify_args, "check a reduction's claims and witness maps on many inputs")
 def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     import json
-    from pathlib import Path
 
     from ermbit import reductions
 
@@ -78,6 +78,8 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
         sizes = [_params(group.split(",")) for group in args.sizes]
     if args.report:  # before the sweep: an unsaveable report is found now, not after it
         check_output(args.report, "--report", force=args.force)
+    if args.counterexamples:
+        _check_directory(args.counterexamples, "--counterexamples")
     done_reports: list[Any] = []
 
     def progress(done: int, total: int, report: Any) -> None:
@@ -130,6 +132,18 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if res.passed else EXIT_FAILED
 
 
+def _check_directory(path: str, flag: str) -> None:
+    """Refuse at once a directory that cannot be created or written (before the sweep)."""
+    import os
+
+    d = Path(path)
+    if d.exists() and not d.is_dir():
+        raise InputError(f"{flag}: {path} exists and is not a directory")
+    probe = d if d.exists() else next((p for p in d.parents if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK):
+        raise InputError(f"{flag}: cannot write into {path}: permission denied at {probe}")
+
+
 def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
     from ermbit import reductions
     from ermbit.checking.counterexample import read_counterexample
@@ -161,6 +175,7 @@ def _explain_args(p: argparse.ArgumentParser) -> None:
         metavar="FILE.png|FILE.dot",
         help="draw the chain's network (node kinds; frozen edges dashed)",
     )
+    add_force(p)
 
 
 @command("explain", _explain_args, "walk through a reduction chain on a tiny input, for teaching")
@@ -169,6 +184,10 @@ def explain_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.pipelines.demo import DEFAULT_FORMULA
     from ermbit.pipelines.explain import network_of, render, walk
 
+    if args.draw:
+        check_output(
+            args.draw, "--draw", inputs=(args.file,) if args.file else (), force=args.force
+        )
     src = read_cnf(args.file) if args.file else DEFAULT_FORMULA
     steps = walk(args.chain, src)
     out.write(render(args.chain, src, steps, args.format))

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ermbit.errors import BackendUnavailable, InputError
 from ermbit.exact import fmt
+from ermbit.files import write_atomic
 from ermbit.network.model import Network
 
 __all__ = ["draw", "node_kind", "to_dot"]
@@ -82,7 +83,7 @@ def draw(net: Network, path: str | Path, *, title: str | None = None) -> str:
     """Write ``net`` to ``path``: ``.dot`` as DOT text, ``.png`` with matplotlib."""
     p = Path(path)
     if p.suffix == ".dot":
-        p.write_text(to_dot(net, title=title), encoding="utf-8")
+        write_atomic(p, to_dot(net, title=title))
         return "dot"
     if p.suffix != ".png":
         raise InputError(f"--draw: expected a .png or .dot file, got {str(path)!r}")
