@@ -18,6 +18,8 @@ f.cnf:4: literal 7 out of range (n = 3)
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "BackendError",
     "BackendUnavailable",
@@ -111,7 +113,9 @@ class BudgetExceeded(ErmbitError):
         self.predicted = int(predicted)
         self.budget = int(budget)
         self.unit = unit
-        self.hint = hint
+        # a hint may quote the predicted size; thousands of digits help nobody
+        self.hint = re.sub(r"\d{31,}", lambda m: f"about 10^{len(m.group()) - 1}", hint)
+        hint = self.hint
         super().__init__(
             f"{what} is predicted to need {_amount(self.predicted)} {unit}, over the budget of "
             f"{_amount(self.budget)} {unit}; to go ahead anyway, {hint}"

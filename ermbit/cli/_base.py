@@ -30,7 +30,7 @@ EXIT_CODES: dict[int, str] = {
 
 #: Library keywords that error hints name, and what a command-line user passes instead.
 _KEYWORD_HINTS: tuple[tuple[str, str], ...] = (
-    (r"pass budget_bits=(\d+)[^;]*$", r"pass --budget-bits \1"),
+    (r"pass budget_bits=((?:about )?[\d^]+)[^;]*$", r"pass --budget-bits \1"),
     (r"budget_bits=", "--budget-bits "),
     (r"pass a larger timeout=", "pass a larger --timeout SECONDS"),
     (r"pass max_vars=\d+ \(([^)]*)\)", r"use --method dpll or auto (\1)"),
