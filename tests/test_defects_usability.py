@@ -189,3 +189,18 @@ def test_u4_latex_escapes_specials_and_compiles(tmp_path: Path) -> None:
             timeout=120,
         )
         assert res.returncode == 0, res.stdout[-2000:]
+
+
+def test_u2_sat_to_slp_on_6000_clauses_writes_its_metadata(tmp_path: Path) -> None:
+    from ermbit import formats
+    from ermbit.instances import generate
+
+    cnf, out = tmp_path / "big.cnf", tmp_path / "big.json"
+    generate("random-kcnf", {"n": "12", "m": "6000", "k": "3"}, 1).write(cnf)  # type: ignore[attr-defined]
+    code, text, err = run("reduce", "sat-to-slp", str(cnf), "-o", str(out))
+    assert code == 0, err
+    assert "-bit number" in text and len(text) < 1000  # the summary line stays readable
+    meta = json.loads(out.read_text())["meta"]
+    offset = meta["count_bits"]["offset"]
+    assert isinstance(offset, str) and int(offset).bit_length() > 14000
+    assert formats.read(out).obj.length > 6000  # and the file reads back

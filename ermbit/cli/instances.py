@@ -109,9 +109,16 @@ def reduce_cmd(args: argparse.Namespace, out: TextIO) -> int:
             },
         )
     else:
-        desc = ", ".join(f"{k} {v}" for k, v in sizes.items())
+        desc = ", ".join(f"{k} {_short(v)}" for k, v in sizes.items())
         out.write(f"{red.describe()}\nwrote {args.output} ({fmt_used}; {desc})\n")
     return EXIT_OK
+
+
+def _short(value: Any) -> str:
+    """A size for a summary line: exact up to 30 digits, else its length in bits."""
+    if isinstance(value, int) and value.bit_length() > 100:
+        return f"<a {value.bit_length()}-bit number; --json gives it exactly>"
+    return str(value)
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
