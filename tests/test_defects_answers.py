@@ -125,3 +125,26 @@ def test_w4_undecided_exits_4(monkeypatch: pytest.MonkeyPatch, erm_file: Path) -
     monkeypatch.setattr(dispatch, "solve_erm", undecided)
     code, out, _ = run("solve", str(erm_file))
     assert code == 4 and "UNDECIDED" in out
+    stale = erm_file.parent / "w.json"
+    stale.write_text("a witness from an earlier run")
+    code, _, _ = run("solve", str(erm_file), "-w", str(stale), "--force")
+    assert code == 4 and not stale.exists()  # no witness now: the old file must not pass for one
+
+
+def test_w4_decide_stopped_undecided_exits_4(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ermbit.pipelines import decide as decide_module
+
+    real = decide_module.solve_pl
+
+    def undecided(*a, **k):  # type: ignore[no-untyped-def]
+        import dataclasses
+
+        return dataclasses.replace(real(*a, **k), decision=None)
+
+    monkeypatch.setattr(decide_module, "solve_pl", undecided)
+    p = tmp_path / "f.cnf"
+    CNF(2, ((1, 2),)).write(p)
+    code, _, err = run("decide", str(p))
+    assert code == 4 and "undecided" in err
