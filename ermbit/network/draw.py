@@ -13,6 +13,7 @@ piecewise linear); frozen edges are dashed and trainable ones solid; edge labels
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from ermbit.errors import BackendUnavailable, InputError
@@ -123,6 +124,8 @@ def draw(net: Network, path: str | Path, *, title: str | None = None) -> str:
     ax.set_title(title or "network (dashed: frozen, solid: trainable)")
     ax.axis("off")
     fig.tight_layout()
-    fig.savefig(p, dpi=120)
+    buf = io.BytesIO()  # rendered in memory, then written atomically (never half a PNG)
+    fig.savefig(buf, format="png", dpi=120)
+    write_atomic(p, buf.getvalue())
     plt.close(fig)
     return "png"

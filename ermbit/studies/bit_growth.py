@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from typing import Any
 
 from ermbit.errors import BackendUnavailable, BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, bitlen, fmt, parse
+from ermbit.files import write_atomic
 from ermbit.instances._rng import check_int
 from ermbit.instances.net_families import layered_network
 from ermbit.network.activations import parse_activation
@@ -281,4 +283,6 @@ def plot(rows: Sequence[GrowthRow], path: str) -> None:
     right.set(xlabel="depth", ylabel="log2 ||grad L||", title="gradient norm")
     left.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, format="png")
+    buf = io.BytesIO()  # rendered in memory, then written atomically (never half a PNG)
+    fig.savefig(buf, format="png")
+    write_atomic(path, buf.getvalue())
