@@ -30,6 +30,7 @@ from ermbit.errors import (
     FormatError,
     InputError,
     InputTypeError,
+    Undecided,
     VerificationFailed,
 )
 from ermbit.exact import Q, Z, bit, enc, fmt, parse, parse_int, size
@@ -75,6 +76,7 @@ __all__ = [
     "Reduction",
     "SLPBuilder",
     "Sample",
+    "Undecided",
     "VerificationFailed",
     "VerificationReport",
     "Witness",

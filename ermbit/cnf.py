@@ -59,9 +59,13 @@ from typing import Any
 
 from ermbit.errors import DimacsError, InputError, InputTypeError
 from ermbit.exact import Z
+from ermbit.files import write_atomic
 from ermbit.validate import check_int
 
-__all__ = ["CNF"]
+__all__ = [
+    "CNF",
+    "limit",
+]
 
 # Canonical decimal integers only: no "+", no leading zeros, no "-0", ASCII digits.
 _INT_RE = re.compile(r"0|-?[1-9][0-9]*", re.ASCII)
@@ -73,6 +77,29 @@ _COUNT_TYPES = ("mc", "pmc", "wmc", "pwmc")
 _MPZ = type(Z(0))
 _GZIP_MAGIC = b"\x1f\x8b"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
+#: Default limits for reading DIMACS files, each raised by an environment variable of the
+#: same name: the declared number of variables (every counter and solver allocates per
+#: variable, so ``p cnf 1099511627776 1`` would exhaust memory before any clause is read)
+#: and the size of the (decompressed) text, checked while a ``.gz``/``.xz`` is inflated.
+ERMBIT_MAX_VARS = 10_000_000
+ERMBIT_MAX_INPUT_BYTES = 1 << 30
+
+
+def limit(name: str) -> int:
+    """The limit ``name`` (``ERMBIT_MAX_VARS``...): the environment's value, else the default.
+
+    Raises
+    ------
+    InputError
+        If the environment variable is set but is not a positive integer.
+    """
+    default = int(globals()[name])
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if not raw.strip().isdigit() or int(raw) < 1:
+        raise InputError(f"environment variable {name}: expected a positive integer, got {raw!r}")
+    return int(raw)
 
 
 def _normalise(clauses: Iterable[Any], n: int) -> tuple[tuple[int, ...], ...]:
@@ -295,19 +322,8 @@ class CNF:
             If the file cannot be opened.
         """
         name = os.fsdecode(path)
-        with open(path, "rb") as fh:
-            data = fh.read()
-        data = _decompress(data, name)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise DimacsError(
-                f"byte 0x{data[exc.start]:02x} is not valid UTF-8 (binary data, not DIMACS text)",
-                path=name,
-                line=line,
-            ) from None
-        return cls.from_dimacs(text, path=name)
+        data = _read_limited(path, name, limit("ERMBIT_MAX_INPUT_BYTES"))
+        return cls.from_dimacs(_decode(data, name), path=name)
 
     def to_dimacs(self) -> str:
         """DIMACS text: ``c t`` line, comments, ``p cnf n m``, ``c p show``, one clause a line.
@@ -337,8 +353,7 @@ class CNF:
             data = gzip.compress(data, mtime=0)  # mtime=0: same formula, same bytes
         elif name.endswith(".xz"):
             data = lzma.compress(data)
-        with open(path, "wb") as fh:
-            fh.write(data)
+        write_atomic(path, data)
 
     def __str__(self) -> str:
         def lit(l: int) -> str:
@@ -349,15 +364,57 @@ class CNF:
         return " ∧ ".join("(" + " ∨ ".join(map(lit, c)) + ")" if c else "⊥" for c in self.clauses)
 
 
-def _decompress(data: bytes, name: str) -> bytes:
-    try:
-        if data.startswith(_GZIP_MAGIC):
-            return gzip.decompress(data)
-        if data.startswith(_XZ_MAGIC):
-            return lzma.decompress(data)
-    except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
-        raise DimacsError(f"corrupt compressed data: {exc}", path=name) from None
+def _read_limited(path: str | os.PathLike[str], name: str, cap: int) -> bytes:
+    """The file's bytes, inflated if gzip or xz, refused as soon as they pass ``cap``.
+
+    The compressed stream is read in chunks, so a small ``.gz`` that inflates to gigabytes
+    is stopped at ``cap`` bytes instead of being inflated whole.
+    """
+    with open(path, "rb") as raw:
+        magic = raw.read(6)
+        raw.seek(0)
+        stream: Any = raw
+        if magic.startswith(_GZIP_MAGIC):
+            stream = gzip.GzipFile(fileobj=raw)
+        elif magic.startswith(_XZ_MAGIC):
+            stream = lzma.LZMAFile(raw)
+        try:
+            data = stream.read(cap + 1)
+        except (OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+            raise DimacsError(f"corrupt compressed data: {exc}", path=name) from None
+    if len(data) > cap:
+        raise DimacsError(
+            f"more than {cap} bytes of DIMACS text (after decompression); set the environment "
+            "variable ERMBIT_MAX_INPUT_BYTES to read larger files",
+            path=name,
+        )
     return data
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 text; a comment line that is not UTF-8 (often Latin-1) is read as Latin-1.
+
+    Comments are free text, and files from older tools carry Latin-1 names in them; any
+    other line that is not UTF-8 is binary data and refused, naming the line.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    lines: list[str] = []
+    for k, line in enumerate(data.split(b"\n")):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            if not line.lstrip().startswith(b"c"):
+                raise DimacsError(
+                    f"byte 0x{line[exc.start]:02x} is not valid UTF-8 "
+                    "(binary data, not DIMACS text)",
+                    path=name,
+                    line=k + 1,
+                ) from None
+            lines.append(line.decode("latin-1"))
+    return "\n".join(lines)
 
 
 class _Reader:
@@ -434,7 +491,14 @@ class _Reader:
         for what, tok in (("variables", tokens[2]), ("clauses", tokens[3])):
             if not _COUNT_RE.fullmatch(tok):
                 raise self.error(f"number of {what} {tok!r} is not an integer >= 0", number)
-        self.header = (int(tokens[2]), int(tokens[3]), number)
+        n, cap = int(tokens[2]), limit("ERMBIT_MAX_VARS")
+        if n > cap:
+            raise self.error(
+                f"header declares {n} variables, over the limit of {cap}; set the "
+                "environment variable ERMBIT_MAX_VARS to read larger formulas",
+                number,
+            )
+        self.header = (n, int(tokens[3]), number)
 
     def _literals(self, number: int, tokens: list[str]) -> None:
         if self.header is None:

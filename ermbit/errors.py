@@ -6,7 +6,8 @@ builtin exceptions still catch them.  "This instance has no solution" is an *ans
 and never an exception.  Refusing work past a size budget raises
 :class:`BudgetExceeded`; a claim that a checker finds false raises
 :class:`VerificationFailed`; a missing or failing optional backend raises
-:class:`BackendUnavailable` or :class:`BackendError`.
+:class:`BackendUnavailable` or :class:`BackendError`; a search or back end that stopped at
+its time or size limit without an answer raises :class:`Undecided`.
 
 >>> try:
 ...     raise DimacsError("literal 7 out of range (n = 3)", path="f.cnf", line=4)
@@ -17,6 +18,8 @@ f.cnf:4: literal 7 out of range (n = 3)
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "BackendError",
     "BackendUnavailable",
@@ -26,6 +29,7 @@ __all__ = [
     "FormatError",
     "InputError",
     "InputTypeError",
+    "Undecided",
     "VerificationFailed",
 ]
 
@@ -109,11 +113,30 @@ class BudgetExceeded(ErmbitError):
         self.predicted = int(predicted)
         self.budget = int(budget)
         self.unit = unit
-        self.hint = hint
+        # a hint may quote the predicted size; thousands of digits help nobody
+        self.hint = re.sub(r"\d{31,}", lambda m: f"about 10^{len(m.group()) - 1}", hint)
+        hint = self.hint
         super().__init__(
-            f"{what} is predicted to need {self.predicted} {unit}, over the budget of "
-            f"{self.budget} {unit}; to go ahead anyway, {hint}"
+            f"{what} is predicted to need {_amount(self.predicted)} {unit}, over the budget of "
+            f"{_amount(self.budget)} {unit}; to go ahead anyway, {hint}"
         )
+
+
+def _amount(n: int) -> str:
+    """``n`` in decimal, or as a power of two when the decimal would be unreadably long.
+
+    Sizes predicted from 2^n assignments or repeated squaring can have thousands of
+    digits; printing them in full is useless (and once crashed at Python's int-to-str
+    limit), so past 30 digits the exponent is what is shown.
+
+    >>> _amount(1000), _amount(1 << 200), _amount((1 << 200) + 1)
+    ('1000', '2^200', 'about 2^200')
+    """
+    if abs(n) < 10**30:
+        return str(n)
+    k = abs(n).bit_length() - 1
+    sign = "-" if n < 0 else ""
+    return f"{sign}2^{k}" if abs(n) == 1 << k else f"{sign}about 2^{k}"
 
 
 class VerificationFailed(ErmbitError):
@@ -134,3 +157,11 @@ class BackendError(ErmbitError, RuntimeError):
 
 class BackendUnavailable(BackendError):
     """An optional backend is not installed; the message says which extra installs it."""
+
+
+class Undecided(BackendError):
+    """A solver or counter stopped within its limits (a time-out) without an answer.
+
+    Not a refutation: the same call with larger limits may answer.  The command line
+    exits with its own code for it (4, see the README's exit-code table).
+    """

@@ -176,14 +176,24 @@ def bit(q: Any, j: int) -> int:
     >>> bit(5, 0), bit(5, 1), bit(-5, 2), bit(parse("1/2"), -1), bit(parse("1/3"), -2)
     (1, 0, 1, 1, 1)
     """
+    if hasattr(q, "gates"):  # an SLP: its value is only defined by running it
+        raise InputTypeError(
+            f"q: bit() reads a bit of a rational number, got a {type(q).__name__}; for bit "
+            "j of a program's value n_P use ermbit.slp.bit(program, j)"
+        )
     q = parse(q, name="q") if not isinstance(q, _Q_TYPE) else q
     j = int(j)
     u = abs(q.numerator)
     v = q.denominator
+    if j >= 0:
+        # |q| < 2^bitlen(u) ≤ 2^j: the bit is 0 (and j may be far too large to shift by)
+        return 0 if j >= u.bit_length() else int(((u >> j) // v).bit_test(0))
     if v == 1:
-        return int(u.bit_test(j)) if j >= 0 else 0
-    t = (u >> j) // v if j >= 0 else (u << -j) // v
-    return int(t.bit_test(0))
+        return 0
+    # bit −k: with 2^(k−1)·u = a·v + r, floor(2^k·u/v) = 2a + floor(2r/v), so the bit is
+    # [2r ≥ v]; r by modular exponentiation, so j = −10^23 costs no memory
+    r = u * gmpy2.powmod(2, -j - 1, v) % v
+    return int(2 * r >= v)
 
 
 def enc(theta: Mapping[Any, Any] | Iterable[Any]) -> int:

@@ -35,6 +35,7 @@ from typing import Any, NoReturn
 
 from ermbit import exact
 from ermbit.errors import FormatError, InputError
+from ermbit.files import write_atomic
 from ermbit.slp import OPS, SLP, Gate
 
 __all__ = [
@@ -464,12 +465,17 @@ def read(path: str | Path) -> Document:
 
 
 def _plain(value: Any, where: str) -> Any:
-    """``value`` as plain JSON data (tuples become arrays, ``mpz`` ints); floats refused."""
+    """``value`` as plain JSON data (tuples become arrays, ``mpz`` ints); floats refused.
+
+    An int too long for a JSON number becomes its decimal string (JSON readers, Python's
+    among them, refuse numbers of more than a few thousand digits); ``meta`` is for
+    readers, and a string keeps the value exact.
+    """
     if value is None or isinstance(value, bool | str):
         return value
     if isinstance(value, int | type(exact.Z(0))):
         if exact.bitlen(value) > _MAX_JSON_INT_BITS:
-            raise FormatError("integer too long for a JSON number; use a string", field=where)
+            return exact.Z(value).digits(10)  # gmpy2 has no int-to-str digit limit
         return int(value)
     if isinstance(value, dict):
         out = {}
@@ -542,8 +548,8 @@ def dumps(obj: Any, meta: dict[str, Any] | None = None) -> str:
 
 
 def write(path: str | Path, obj: Any, meta: dict[str, Any] | None = None) -> None:
-    """Write ``dumps(obj, meta)`` to ``path`` (UTF-8)."""
-    Path(path).write_text(dumps(obj, meta), encoding="utf-8")
+    """Write ``dumps(obj, meta)`` to ``path`` (UTF-8), atomically (temporary file + rename)."""
+    write_atomic(path, dumps(obj, meta))
 
 
 # ---------------------------------------------------------------- kind "slp"

@@ -2,7 +2,8 @@
 
 Sources by kind: ``cnf`` and ``nae`` (DIMACS), ``slp`` (``ermbit/1`` JSON), ``bitquery``
 (an SLP file plus a bit index), ``matrix01`` (JSON kind ``matrix`` or a text file of 0/1
-rows), ``splitting`` (JSON kind ``splitting``).  Targets are written as DIMACS when they
+rows), ``splitting`` (JSON kind ``splitting``), ``erm`` (JSON kind ``erm``, the source of
+``pin``).  Targets are written as DIMACS when they
 are formulas and as ``ermbit/1`` JSON otherwise, with the reduction's bookkeeping in
 ``meta``.
 
@@ -24,7 +25,7 @@ from ermbit.problems.matrix import Matrix01, check_matrix
 
 __all__ = ["SOURCE_KINDS", "kind_of", "read_matrix", "read_source", "write_target"]
 
-SOURCE_KINDS = ("cnf", "nae", "slp", "bitquery", "matrix01", "splitting")
+SOURCE_KINDS = ("cnf", "nae", "slp", "bitquery", "matrix01", "splitting", "erm")
 
 
 def read_matrix(path: str | os.PathLike[str]) -> tuple[tuple[int, ...], ...]:
@@ -68,8 +69,8 @@ def read_source(kind: str, path: str | os.PathLike[str], *, bit: int | None = No
         return NAEFormula(CNF.read(path))
     if kind == "matrix01":
         return read_matrix(path)
-    if kind == "splitting":
-        return _read_doc(path, "splitting")
+    if kind in ("splitting", "erm"):
+        return _read_doc(path, kind)
     slp = _read_doc(path, "slp")
     if kind == "slp":
         return slp

@@ -109,11 +109,10 @@ def test_posslp_verifier_passes(slp: SLP) -> None:
     assert report.passed, report.to_json()
 
 
-def test_posslp_needs_a_nonzero_integer_a0() -> None:
-    with pytest.raises(InputError, match="a0"):
-        PosSlpToErm().forward(SLP(0, [("*", 0, 0)]))
-    with pytest.raises(InputError, match="a0"):
-        PosSlpToErm().forward(SLP("1/2", [("*", 0, 0)]))
+def test_posslp_accepts_a0_zero_and_non_integer() -> None:
+    # once refused; homogenised now (tests/test_defects_reductions.py checks the claim)
+    assert PosSlpToErm().forward(SLP(0, [("*", 0, 0)])).meta["homogenised"] is True
+    assert PosSlpToErm().forward(SLP("1/2", [("*", 0, 0)])).meta["homogenised"] is True
 
 
 def test_promise_parameters_are_checked() -> None:

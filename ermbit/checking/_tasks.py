@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ermbit.checking.verifier import Check, VerificationReport, verify
-from ermbit.errors import BackendError, BackendUnavailable, InputError, InputTypeError
+from ermbit.errors import BackendUnavailable, InputError, InputTypeError
 from ermbit.reductions import REGISTRY, Reduction, get, load
 
 __all__ = [
@@ -197,14 +197,26 @@ def _batches(tasks: Sequence[Task], workers: int) -> list[tuple[Task, ...]]:
 
 
 def _process_pool(tasks: Sequence[Task], workers: int) -> Iterator[dict[str, Any]]:
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_batch, b) for b in _batches(tasks, workers)]
-        try:
-            for future in as_completed(futures):
-                yield from future.result()
-        finally:
-            for future in futures:
-                future.cancel()
+    pool = ProcessPoolExecutor(max_workers=workers)
+    futures = [pool.submit(run_batch, b) for b in _batches(tasks, workers)]
+    try:
+        for future in as_completed(futures):
+            yield from future.result()
+    except BaseException:
+        # Ctrl-C (or an error): do not wait for the batches still running -- leaving the
+        # 'with' block used to join them, 19 s with 2 workers -- but stop the workers.
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and terminate the worker processes."""
+    table = getattr(pool, "_processes", None) or {}  # private to concurrent.futures
+    workers = list(table.values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in workers:
+        proc.terminate()
 
 
 def _import_distributed(scheduler: str) -> Any:
@@ -236,7 +248,7 @@ def _dask_client(distributed: Any, scheduler: str, workers: int) -> Iterator[Any
     try:
         client = distributed.Client(scheduler, timeout="20s")
     except OSError as exc:  # distributed raises OSError (a TimeoutError) when nobody answers
-        raise BackendError(
+        raise BackendUnavailable(
             f"scheduler: cannot reach the Dask scheduler {scheduler}: {exc}"
         ) from exc
     with client:

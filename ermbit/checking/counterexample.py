@@ -29,6 +29,7 @@ from ermbit.checking.shrink import Shrunk, shrink
 from ermbit.checking.verifier import input_hash
 from ermbit.cnf import CNF
 from ermbit.errors import InputError
+from ermbit.files import write_atomic
 
 __all__ = [
     "INSTANCE_FORMAT",
@@ -99,10 +100,10 @@ def write_counterexample(
             doc["repr"] = repr(src)[:10000]  # for a human reader; never read back
             text = json.dumps(doc, indent=2) + "\n"
             path = directory / f"{stem}.instance.json"
-        path.write_text(text, encoding="utf-8")
+        write_atomic(path, text)
     report_path = directory / f"{stem}.report.json"
     full = {**report, "counterexample": {"file": path.name, **recipe}}
-    report_path.write_text(json.dumps(full, indent=2) + "\n", encoding="utf-8")
+    write_atomic(report_path, json.dumps(full, indent=2) + "\n")
     return path, report_path
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, VerificationFailed
+from ermbit.files import write_atomic
 
 __all__ = [
     "GeneratedFile",
@@ -141,11 +142,11 @@ def generate_files(
     """Write one instance per seed (and its reduction target) plus ``manifest.json``.
 
     Returns the manifest's path.  Nothing is overwritten: an existing manifest in
-    ``out_dir`` is refused.
+    ``out_dir`` is refused.  Every file is written atomically (temporary file + rename),
+    and a run stopped part-way (Ctrl-C, an error) still writes the manifest of the files
+    finished so far, with ``"complete": false``, before the exception goes on: the
+    directory never holds a truncated file or files no manifest lists.
     """
-    from ermbit import io
-    from ermbit.instances import generate
-
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     manifest = out / "manifest.json"
@@ -153,6 +154,45 @@ def generate_files(
         raise InputError(f"{manifest}: exists; choose another --out-dir or remove it")
     files: list[GeneratedFile] = []
     start = time.perf_counter()
+
+    def finish(complete: bool) -> None:
+        doc = {
+            "format": "ermbit-manifest/1",
+            "family": family,
+            "parameters": dict(params),
+            "reduction": None if reduction is None else reduction.name,
+            "claim": None
+            if reduction is None
+            else _claim_statement(reduction, family, params, seeds),
+            "files": [f.to_json() for f in files],
+            "complete": complete,
+            "seconds": round(time.perf_counter() - start, 3),
+        }
+        write_atomic(manifest, json.dumps(doc, indent=1) + "\n")
+
+    try:
+        _generate_into(out, family, params, seeds, files, with_truth, reduction, progress)
+    except BaseException:
+        if files:  # a partial manifest lists exactly the files that were finished
+            finish(False)
+        raise
+    finish(True)
+    return manifest
+
+
+def _generate_into(
+    out: Path,
+    family: str,
+    params: Mapping[str, str],
+    seeds: list[int | None],
+    files: list[GeneratedFile],
+    with_truth: bool,
+    reduction: Any,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    from ermbit import io
+    from ermbit.instances import generate
+
     for t, seed in enumerate(seeds):
         src = generate(family, params, seed)
         truth = ground_truth(src) if with_truth else {}
@@ -167,17 +207,6 @@ def generate_files(
             files.append(GeneratedFile(tp.name, sha256_file(tp), "target", seed, {}))
         if progress is not None:
             progress(t + 1, len(seeds))
-    doc = {
-        "format": "ermbit-manifest/1",
-        "family": family,
-        "parameters": dict(params),
-        "reduction": None if reduction is None else reduction.name,
-        "claim": None if reduction is None else _claim_statement(reduction, family, params, seeds),
-        "files": [f.to_json() for f in files],
-        "seconds": round(time.perf_counter() - start, 3),
-    }
-    manifest.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
-    return manifest
 
 
 def _claim_statement(

@@ -60,7 +60,7 @@ from ermbit.checking._tasks import (
 )
 from ermbit.checking.counterexample import read_counterexample, shrink_smallest, write_failures
 from ermbit.checking.verifier import VerificationReport
-from ermbit.errors import InputError, InputTypeError
+from ermbit.errors import BudgetExceeded, InputError, InputTypeError
 from ermbit.reductions.base import Reduction
 from ermbit.validate import check_int
 
@@ -68,11 +68,12 @@ __all__ = [
     "DEFAULT_FAMILIES",
     "DEFAULT_SIZES",
     "SAMPLE_SOURCE",
-    "SweepResult",
+    "check_source_kind",
     "instance_seed",
     "make_source",
     "read_counterexample",
     "sweep",
+    "SweepResult",
 ]
 
 Progress = Callable[[int, int, VerificationReport], None]
@@ -238,20 +239,55 @@ def _plan(
             )
     if not isinstance(family, str) or not family:
         raise InputTypeError(f"family: expected a family name, got {family!r}")
+    base = family.split("+", 1)[0]
+    _check_family(base)
     if sizes is None:
-        base = family.split("+", 1)[0]
         if base not in DEFAULT_SIZES:
             raise InputError(f"sizes: family {base!r} has no default sizes; pass sizes")
         sizes = DEFAULT_SIZES[base]
     return family, _normalise_sizes(sizes)
 
 
+def _check_family(base: str) -> None:
+    """An unknown family is named as such (not as a family without default sizes)."""
+    from ermbit.instances import FAMILIES
+
+    if base != SAMPLE_SOURCE and base not in FAMILIES:
+        known = ", ".join([*FAMILIES, SAMPLE_SOURCE])
+        raise InputError(
+            f"family: unknown family {base!r}; known: {known} (ermbit gen --list describes them)"
+        )
+
+
 def _source_types() -> dict[str, type]:
     from ermbit.cnf import CNF
     from ermbit.problems.nae import NAEFormula
+    from ermbit.problems.queries import BitQuery
+    from ermbit.problems.splitting import SetSplitting
     from ermbit.slp import SLP
 
-    return {"cnf": CNF, "nae": NAEFormula, "slp": SLP, "matrix01": tuple}
+    return {
+        "cnf": CNF,
+        "nae": NAEFormula,
+        "slp": SLP,
+        "matrix01": tuple,
+        "bitquery": BitQuery,
+        "splitting": SetSplitting,
+    }
+
+
+def check_source_kind(red: Reduction, src: Any, where: str) -> None:
+    """Refuse (as bad input) a source of another kind than ``red`` reads.
+
+    Used by ``verify --rerun``: a file of the wrong kind is a mistake of the caller, not a
+    failed check of the reduction.
+    """
+    expected = _source_types().get(red.source_kind)
+    if expected is not None and not isinstance(src, expected):
+        raise InputError(
+            f"{where}: holds a {type(src).__name__}, but {red.name or type(red).__name__!r} "
+            f"reads {red.source_kind!r} sources"
+        )
 
 
 def _check_first(red: Reduction, tasks: Sequence[Task]) -> None:
@@ -270,11 +306,24 @@ def _check_first(red: Reduction, tasks: Sequence[Task]) -> None:
             )
 
 
+#: Most instances one sweep keeps in memory (tasks and reports, ~1 KB each).
+MAX_INSTANCES = 1_000_000
+
+
 def _tasks(
     spec: str, family: str, sizes: Sequence[dict[str, str]], trials: int, seed: int
 ) -> list[Task]:
     seeded = family_takes_seed(family)
     runs = trials if seeded else 1  # a deterministic family has one instance per size
+    total = runs * len(sizes)
+    if total > MAX_INSTANCES:  # every task and report is kept in memory: refuse up front
+        raise BudgetExceeded(
+            f"a sweep of {runs} trial(s) at {len(sizes)} size(s)",
+            predicted=total,
+            budget=MAX_INSTANCES,
+            unit="instances",
+            hint="use fewer --trials and split the sweep over several --seed values",
+        )
     return [
         Task(spec, family, tuple(p.items()), instance_seed(seed, i, t) if seeded else None, i, t)
         for i, p in enumerate(sizes)

@@ -1,15 +1,18 @@
 """The ``ermbit`` command line: the only code that parses argv, prints, or exits.
 
 Every command is a small adapter from arguments to library calls, registered in
-:data:`ermbit.cli._base.COMMANDS` by the modules imported below.  Exit codes: 0 success,
-1 a check failed, 2 bad input or usage, 3 refused by a size budget.  ``main(argv)``
-returns the exit code instead of exiting, so tests call it in-process.
+:data:`ermbit.cli._base.COMMANDS` by the modules imported below.  Exit codes
+(:data:`ermbit.cli._base.EXIT_CODES`, the README's table): 0 an answer, 1 a claim or check
+refuted, 2 bad input or usage, 3 refused by a budget, 4 undecided within the limits,
+5 internal error, 130 interrupted.  ``main(argv)`` returns the exit code instead of
+exiting, so tests call it in-process.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -18,8 +21,25 @@ from ermbit.cli import counting as _counting  # noqa: F401  (registers commands)
 from ermbit.cli import instances as _instances  # noqa: F401
 from ermbit.cli import teaching as _teaching  # noqa: F401
 from ermbit.cli import tools as _tools  # noqa: F401
-from ermbit.cli._base import COMMANDS, EXIT_BUDGET, EXIT_FAILED, EXIT_INPUT, EXIT_OK
-from ermbit.errors import BackendError, BudgetExceeded, ErmbitError, VerificationFailed
+from ermbit.cli._base import (
+    COMMANDS,
+    EXIT_BUDGET,
+    EXIT_FAILED,
+    EXIT_INPUT,
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_UNDECIDED,
+    cli_text,
+)
+from ermbit.errors import (
+    BackendError,
+    BackendUnavailable,
+    BudgetExceeded,
+    ErmbitError,
+    Undecided,
+    VerificationFailed,
+)
 
 __all__ = ["build_parser", "main"]
 
@@ -30,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="The bit-model dichotomy of deep network training, made executable.",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument(
+        "--debug", action="store_true", help="print the traceback of an internal error"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     order = [
         "demo",
@@ -71,19 +94,46 @@ def main(
     if args.command is None:
         parser.print_help(out)
         return EXIT_INPUT
-    handler = COMMANDS[args.command][1]
+    return _run(args, out, err)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run the command; every way it can end maps to one row of the exit-code table."""
+    # Exact results (counts, gradients) can have more than Python's default 4,300 digits.
+    sys.set_int_max_str_digits(0)
     name = args.command
+    handler = COMMANDS[name][1]
     try:
         return handler(args, out)
+    except KeyboardInterrupt:
+        err.write(f"ermbit {name}: interrupted\n")
+        return EXIT_INTERRUPTED
     except BudgetExceeded as exc:
-        err.write(f"ermbit {name}: refused: {exc}\n")
+        err.write(f"ermbit {name}: refused: {cli_text(str(exc))}\n")
         return EXIT_BUDGET
     except VerificationFailed as exc:
-        err.write(f"ermbit {name}: check failed: {exc}\n")
+        err.write(f"ermbit {name}: check failed: {cli_text(str(exc))}\n")
         return EXIT_FAILED
-    except BackendError as exc:
-        err.write(f"ermbit {name}: backend failed: {exc}\n")
-        return EXIT_FAILED
-    except (ErmbitError, OSError) as exc:
-        err.write(f"ermbit {name}: error: {exc}\n")
+    except Undecided as exc:
+        err.write(f"ermbit {name}: undecided: {cli_text(str(exc))}\n")
+        return EXIT_UNDECIDED
+    except BackendUnavailable as exc:
+        err.write(f"ermbit {name}: unavailable: {cli_text(str(exc))}\n")
         return EXIT_INPUT
+    except BackendError as exc:
+        err.write(f"ermbit {name}: backend failed: {cli_text(str(exc))}\n")
+        return EXIT_INTERNAL
+    except (ErmbitError, OSError) as exc:
+        err.write(f"ermbit {name}: error: {cli_text(str(exc))}\n")
+        return EXIT_INPUT
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if args.debug:
+            traceback.print_exc(file=err)
+        detail = str(exc).splitlines()[0][:200] if str(exc) else ""
+        err.write(
+            f"ermbit {name}: internal error: {type(exc).__name__}"
+            f"{': ' + detail if detail else ''}; this is a bug in ermbit, please report it "
+            "with the command line"
+            f"{'' if args.debug else ' (run with --debug for the traceback)'}\n"
+        )
+        return EXIT_INTERNAL

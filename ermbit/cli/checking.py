@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any, TextIO
 
-from ermbit.cli._base import EXIT_FAILED, EXIT_OK, command, emit_json
+from ermbit.cli._base import EXIT_FAILED, EXIT_OK, add_force, check_output, command, emit_json
 from ermbit.cli.tools import _params, _progress
 from ermbit.errors import InputError
+from ermbit.files import write_atomic
 
 __all__ = ["explain_cmd", "verify_cmd"]
 
@@ -50,13 +52,13 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="verify one input file (e.g. a written counterexample) instead of a sweep",
     )
+    add_force(p)
     p.add_argument("--json", action="store_true")
 
 
 @command("verify", _verify_args, "check a reduction's claims and witness maps on many inputs")
 def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     import json
-    from pathlib import Path
 
     from ermbit import reductions
 
@@ -76,24 +78,42 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     sizes = None
     if args.sizes:
         sizes = [_params(group.split(",")) for group in args.sizes]
+    if args.report:  # before the sweep: an unsaveable report is found now, not after it
+        check_output(args.report, "--report", force=args.force)
+    if args.counterexamples:
+        _check_directory(args.counterexamples, "--counterexamples")
+    done_reports: list[Any] = []
 
-    def progress(done: int, total: int, _report: Any) -> None:
+    def progress(done: int, total: int, report: Any) -> None:
+        done_reports.append(report)
         _progress(done, total)
 
-    res = sweep(
-        spec,
-        family=args.family,
-        sizes=sizes,
-        trials=args.trials,
-        seed=args.seed,
-        workers=args.workers,
-        scheduler=args.scheduler,
-        counterexamples_dir=Path(args.counterexamples) if args.counterexamples else None,
-        progress=progress,
-    )
+    try:
+        res = sweep(
+            spec,
+            family=args.family,
+            sizes=sizes,
+            trials=args.trials,
+            seed=args.seed,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            counterexamples_dir=Path(args.counterexamples) if args.counterexamples else None,
+            progress=progress,
+        )
+    except KeyboardInterrupt:  # keep what was verified; main() reports the interruption
+        if args.report:
+            partial = {
+                "reduction": spec,
+                "interrupted": True,
+                "instances": len(done_reports),
+                "passed": all(r.passed for r in done_reports),
+                "reports": [r.to_json() for r in done_reports],
+            }
+            write_atomic(args.report, json.dumps(partial, indent=1) + "\n")
+        raise
     doc = res.to_json()
     if args.report:
-        Path(args.report).write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
+        write_atomic(args.report, json.dumps(doc, indent=1) + "\n")
     totals = res.totals()
     if args.json:
         emit_json(out, {"passed": res.passed, **totals, "seconds": res.seconds})
@@ -125,13 +145,28 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK if res.passed else EXIT_FAILED
 
 
+def _check_directory(path: str, flag: str) -> None:
+    """Refuse at once a directory that cannot be created or written (before the sweep)."""
+    import os
+
+    d = Path(path)
+    if d.exists() and not d.is_dir():
+        raise InputError(f"{flag}: {path} exists and is not a directory")
+    probe = d if d.exists() else next((p for p in d.parents if p.exists()), Path("."))
+    if not os.access(probe, os.W_OK):
+        raise InputError(f"{flag}: cannot write into {path}: permission denied at {probe}")
+
+
 def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
     from ermbit import reductions
     from ermbit.checking.counterexample import read_counterexample
+    from ermbit.checking.sweep import check_source_kind
     from ermbit.checking.verifier import verify
 
     red = reductions.get(spec) if ":" not in spec else reductions.load(spec)
-    report = verify(red, read_counterexample(path))
+    src = read_counterexample(path)
+    check_source_kind(red, src, f"--rerun {path}")
+    report = verify(red, src)
     if as_json:
         emit_json(out, report.to_json())
     else:
@@ -167,6 +202,7 @@ def _explain_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--activation", default=None, help="σ of the polynomial chains, e.g. 'z**3 + 2*z'"
     )
+    add_force(p)
 
 
 @command("explain", _explain_args, "walk through a reduction chain on a tiny input, for teaching")
@@ -176,6 +212,10 @@ def explain_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.pipelines.explain import render, walk
     from ermbit.pipelines.explain.chains import network_drawing
 
+    if args.draw:
+        check_output(
+            args.draw, "--draw", inputs=(args.file,) if args.file else (), force=args.force
+        )
     if args.worksheet:
         return _worksheet(args, out)
     src = read_cnf(args.file) if args.file else DEFAULT_FORMULA

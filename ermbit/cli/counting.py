@@ -7,9 +7,12 @@ import time
 from typing import Any, TextIO
 
 from ermbit.cli._base import (
+    EXIT_BUDGET,
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_UNDECIDED,
     add_budget,
+    cli_text,
     command,
     emit_json,
     read_cnf,
@@ -52,8 +55,15 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
         if args.certify:
             raise InputError("--certify: not available with --via")
         return _count_via(args, cnf, out)
+    # A 'c t pmc' file (one with 'c p show') asks for the projected count.
+    projected = cnf.projection is not None
     start = time.perf_counter()
     if args.method == "all":
+        if projected:
+            raise InputError(
+                f"{args.file}: --method all cross-checks unprojected counts; this file asks "
+                "for a projected count ('c p show'), give --method auto, brute, enum or ganak"
+            )
         cc = counting.cross_check(cnf, timeout=args.timeout)
         seconds = time.perf_counter() - start
         cert = _certificate(args, cnf, cc.count, dict(cc.counts))
@@ -62,26 +72,34 @@ def count_cmd(args: argparse.Namespace, out: TextIO) -> int:
                 "count": cc.count,
                 "method": "all",
                 "agreed": cc.agreed,
-                "counts": dict(cc.counts),
+                "counts": {
+                    k: cli_text(v) if isinstance(v, str) else v for k, v in cc.counts.items()
+                },
                 "seconds": seconds,
             }
             if cert is not None:
                 report(args, out, cert, obj)
             emit_json(out, obj)
-        else:
+        undecided = not any(isinstance(v, int) for v in cc.counts.values())
+        if not args.json:
             for name, value in cc.counts.items():
-                out.write(f"{name:>6}: {value}\n")
-            out.write(f"{cc.count}\n" if cc.agreed else f"DISAGREE: {cc.disagreement}\n")
+                out.write(f"{name:>6}: {cli_text(str(value))}\n")
+            verdict = "UNDECIDED" if undecided else "DISAGREE"
+            out.write(f"{cc.count}\n" if cc.agreed else f"{verdict}: {cc.disagreement}\n")
             if cert is not None:
                 report(args, out, cert, None)
+        if undecided:  # nothing was refuted: every method refused or timed out
+            return EXIT_UNDECIDED
         return EXIT_OK if cc.agreed else EXIT_FAILED
-    value = counting.count(cnf, args.method, timeout=args.timeout)
+    value = counting.count(cnf, args.method, timeout=args.timeout, projected=projected)
     seconds = time.perf_counter() - start
     cert = _certificate(args, cnf, value)
     if args.json:
         obj = {"count": value, "method": args.method, "seconds": seconds}
         if cert is not None:
             report(args, out, cert, obj)
+        if projected:
+            obj["projected"] = True
         emit_json(out, obj)
     else:
         out.write(f"{value}\n")
@@ -104,6 +122,9 @@ def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
     res: Any
     if args.via == "backprop":
         from ermbit.pipelines.via_backprop import count_via_backprop
+
+        if args.bounded:
+            _bounded_note(cnf)
 
         kw = {} if args.budget_bits is None else {"budget_bits": args.budget_bits}
         res = count_via_backprop(cnf, args.activation, bounded=args.bounded, **kw)
@@ -129,6 +150,21 @@ def _count_via(args: argparse.Namespace, cnf: Any, out: TextIO) -> int:
     else:
         out.write(f"{res.count}\n")
     return EXIT_OK
+
+
+def _bounded_note(cnf: Any) -> None:
+    """Warn on stderr: bounded-value instances have values of about m·2^n bits."""
+    import sys
+
+    from ermbit.pipelines.via_backprop import network_program
+    from ermbit.slp import predict_bits
+
+    worst = max(predict_bits(network_program(cnf, bounded=True)))
+    if worst > 1 << 20:
+        sys.stderr.write(
+            f"ermbit count: note: --bounded values are predicted to reach {worst} bits "
+            "(bounded-value SLPs trade size for range); expect a long run\n"
+        )
 
 
 def _slp_args(p: argparse.ArgumentParser) -> None:
@@ -185,9 +221,10 @@ def demo_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.pipelines import demo
 
     cnf = read_cnf(args.file) if args.file else None
-    ok = True
+    ok, refused = True, False
     for line, good in demo.run(cnf, quick=args.quick):
-        out.write(line + "\n")
+        out.write(cli_text(line) + "\n")
         out.flush()
-        ok = ok and good
-    return EXIT_OK if ok else EXIT_FAILED
+        ok = ok and good is not False
+        refused = refused or good is None
+    return EXIT_FAILED if not ok else EXIT_BUDGET if refused else EXIT_OK

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from ermbit.cli._base import (
     EXIT_FAILED,
     EXIT_OK,
+    EXIT_UNDECIDED,
     add_budget,
+    add_force,
+    check_output,
     command,
     emit_json,
     read_document,
@@ -27,8 +31,14 @@ def _reduce_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bit", type=int, default=None, metavar="J", help="bit index of a BitSLP query")
     p.add_argument("--activation", default=None, help="polynomial σ, e.g. 'z**2' or 'z**3+2*z'")
     p.add_argument("--bounded", action="store_true", help="use the bounded-value SLP (Lemma A.5)")
-    p.add_argument("--promise", default=None, metavar="A,B", help="promise gap (a, b)")
+    p.add_argument(
+        "--promise",
+        default=None,
+        metavar="A,B",
+        help="bitslp-to-erm, posslp-to-erm: promise gap (a, b): γ = a, b sample copies",
+    )
     p.add_argument("--pinned", action="store_true", help="all-trainable form (frozen edges pinned)")
+    add_force(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -44,8 +54,37 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         parts = args.promise.split(",")
         if len(parts) != 2:
             raise InputError(f"--promise: expected A,B, got {args.promise!r}")
-        opts["promise"] = (parts[0].strip(), parts[1].strip())
+        # the promise reductions take the gap as γ = a and b copies of the sample
+        opts["gamma"], opts["copies"] = parts[0].strip(), parts[1].strip()
+    _check_options(args.name, opts)
     return opts
+
+
+#: Constructor keyword of a reduction -> the flag that sets it.
+_FLAGS = {
+    "activation": "--activation",
+    "bounded": "--bounded",
+    "pinned": "--pinned",
+    "gamma": "--promise",
+    "copies": "--promise",
+}
+
+
+def _check_options(name: str, opts: dict[str, Any]) -> None:
+    """Refuse, naming the flag, an option the reduction ``name`` does not take."""
+    import importlib
+    import inspect
+
+    from ermbit import reductions
+
+    spec = reductions.REGISTRY.get(name)
+    if spec is None:
+        return  # reductions.get names the unknown reduction
+    mod, _, cls = spec.partition(":")
+    takes = inspect.signature(getattr(importlib.import_module(mod), cls)).parameters
+    for key in opts:
+        if key not in takes:
+            raise InputError(f"{_FLAGS.get(key, key)}: reduction {name!r} does not take it")
 
 
 @command("reduce", _reduce_args, "apply a registered reduction to an instance file")
@@ -54,6 +93,7 @@ def reduce_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.checking.verifier import size_summary
 
     red = reductions.get(args.name, **_options(args))
+    check_output(args.output, "-o/--output", inputs=(args.input,), force=args.force)
     src = io.read_source(red.source_kind, args.input, bit=args.bit)
     start = time.perf_counter()
     target = red.forward(src)
@@ -72,9 +112,16 @@ def reduce_cmd(args: argparse.Namespace, out: TextIO) -> int:
             },
         )
     else:
-        desc = ", ".join(f"{k} {v}" for k, v in sizes.items())
+        desc = ", ".join(f"{k} {_short(v)}" for k, v in sizes.items())
         out.write(f"{red.describe()}\nwrote {args.output} ({fmt_used}; {desc})\n")
     return EXIT_OK
+
+
+def _short(value: Any) -> str:
+    """A size for a summary line: exact up to 30 digits, else its length in bits."""
+    if isinstance(value, int) and value.bit_length() > 100:
+        return f"<a {value.bit_length()}-bit number; --json gives it exactly>"
+    return str(value)
 
 
 def _check_args(p: argparse.ArgumentParser) -> None:
@@ -140,6 +187,7 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("-w", "--witness-out", default=None, help="write the witness found (erm)")
     add_budget(p)
     add_certify(p)
+    add_force(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -148,6 +196,10 @@ def solve_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.network.erm import BackpropInstance, ERMInstance
 
     check_certify(args)
+    if args.witness_out:
+        check_output(
+            args.witness_out, "-w/--witness-out", inputs=(args.instance,), force=args.force
+        )
     inst = read_document(args.instance).obj
     if isinstance(inst, BackpropInstance):
         if args.certify:
@@ -183,8 +235,11 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.solvers.erm.dispatch import solve_erm
 
     res = solve_erm(inst, budget_bits=args.budget_bits, certify=args.certify)
-    if args.witness_out and res.witness is not None:
-        formats.write(args.witness_out, res.witness)
+    if args.witness_out:
+        if res.witness is not None:
+            formats.write(args.witness_out, res.witness)
+        else:  # a witness file left from an earlier run must not pass for this answer
+            Path(args.witness_out).unlink(missing_ok=True)
     cert = res.details.get("certificate")
     if args.json:
         obj = res.to_json()
@@ -195,7 +250,7 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
         out.write(res.summary() + "\n")
         if cert is not None:
             report(args, out, cert, None)
-    return EXIT_OK
+    return EXIT_UNDECIDED if res.decision is None else EXIT_OK
 
 
 def _decide_args(p: argparse.ArgumentParser) -> None:

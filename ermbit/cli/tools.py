@@ -6,7 +6,15 @@ import argparse
 import sys
 from typing import Any, TextIO
 
-from ermbit.cli._base import EXIT_OK, command, emit_json, table
+from ermbit.cli._base import (
+    EXIT_OK,
+    add_force,
+    bits,
+    check_output,
+    command,
+    emit_json,
+    table,
+)
 from ermbit.errors import InputError
 
 __all__ = ["STUDIES", "gen_cmd", "study_cmd"]
@@ -20,16 +28,23 @@ def _params(items: list[str]) -> dict[str, str]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise InputError(f"parameter {item!r}: expected NAME=VALUE, e.g. n=10")
+        if key in out:  # last-wins would silently drop what the user typed first
+            raise InputError(f"parameter {key!r} given twice ({key}={out[key]}, {item})")
         out[key] = value
     return out
 
 
 def _progress(done: int, total: int) -> None:
-    bar = "#" * (30 * done // max(total, 1))
-    sys.stderr.write(f"\r[{bar:<30}] {done}/{total}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
+    """A progress bar on a terminal; on a pipe or log file, a plain line every 10%."""
+    stream = sys.stderr
+    if stream.isatty():
+        bar = "#" * (30 * done // max(total, 1))
+        stream.write(f"\r[{bar:<30}] {done}/{total}")
+        if done == total:
+            stream.write("\n")
+    elif done == total or (10 * done) // total != (10 * (done - 1)) // total:
+        stream.write(f"progress {done}/{total}\n")
+    stream.flush()
 
 
 def _gen_args(p: argparse.ArgumentParser) -> None:
@@ -43,6 +58,7 @@ def _gen_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out-dir", default=None, help="directory for bulk mode (+ manifest.json)")
     p.add_argument("--reduce", default=None, metavar="NAME", help="also write a reduction's target")
     p.add_argument("--activation", default=None, help="σ for --reduce, e.g. 'z**2'")
+    add_force(p)
 
 
 @command("gen", _gen_args, "generate seeded instances (with ground truth and a manifest)")
@@ -61,6 +77,7 @@ def gen_cmd(args: argparse.Namespace, out: TextIO) -> int:
         return _gen_bulk(args, params, out)
     if args.output is None:
         raise InputError("-o/--output: give the file to write (or --count N --out-dir DIR)")
+    check_output(args.output, "-o/--output", force=args.force)
     src = generate(args.family, params, args.seed)
     truth = ground_truth(src) if args.with_truth else {}
     write_instance(src, args.output, truth)
@@ -115,7 +132,8 @@ def _study_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--k", type=int, default=8, help="rounding: bits after the point")
     p.add_argument("--png", default=None, help="bit-growth: save a plot (needs matplotlib)")
-    p.add_argument("--budget-bits", type=int, default=1 << 22, help="refuse passes past this")
+    add_force(p)
+    p.add_argument("--budget-bits", type=bits, default=1 << 22, help="refuse passes past this")
     p.add_argument("--q", type=int, nargs="*", default=[1, 2, 4, 8, 16, 32, 64], help="pac")
     p.add_argument("--delta", default="1/10", help="pac: failure probability (rational)")
     p.add_argument("--alpha", nargs="*", default=["1/2", "-1", "2"], help="gadget-negative")
@@ -125,6 +143,8 @@ def _study_args(p: argparse.ArgumentParser) -> None:
 
 @command("study", _study_args, "the paper's demonstrations, computed exactly")
 def study_cmd(args: argparse.Namespace, out: TextIO) -> int:
+    if args.png:
+        check_output(args.png, "--png", force=args.force)
     handler = {
         "bit-growth": _study_bit_growth,
         "rounding": _study_rounding,

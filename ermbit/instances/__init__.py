@@ -79,7 +79,8 @@ FAMILIES: dict[str, tuple[Callable[..., Any], str]] = {
     ),
     "pigeonhole": (
         pigeonhole,
-        "pigeons holes [functional=true]: PHP, unsatisfiable iff pigeons > holes; "
+        "pigeons holes [functional=true] [max_clauses=1000000]: PHP, unsatisfiable iff "
+        "pigeons > holes; "
         "functional: h!/(h-p)! models",
     ),
     "parity": (
@@ -208,7 +209,21 @@ def generate(name: str, params: Mapping[str, Any], seed: int | None = None) -> o
         raise InputError(f"seed: family {name!r} is random and needs a seed")
     elif seed is not None:
         args["seed"] = seed
-    return function(**args)
+    obj = function(**args)
+    _check_readable(name, obj)
+    return obj
+
+
+def _check_readable(name: str, obj: object) -> None:
+    """Refuse a formula that no ermbit command would read back (see ``cnf.limit``)."""
+    from ermbit.cnf import CNF, limit
+
+    cap = limit("ERMBIT_MAX_VARS")
+    if isinstance(obj, CNF) and obj.num_vars > cap:
+        raise InputError(
+            f"n: family {name!r} makes {obj.num_vars} variables, over the limit of {cap} "
+            "that ermbit reads; set the environment variable ERMBIT_MAX_VARS to go further"
+        )
 
 
 def parse_family_comment(comment: str) -> tuple[str, dict[str, str]]:

@@ -223,7 +223,9 @@ def random_mixed_cnf(
     return CNF(n, tuple(clauses), None, (family_comment("random-mixed", params),))
 
 
-def pigeonhole(pigeons: int, holes: int, *, functional: bool = True) -> CNF:
+def pigeonhole(
+    pigeons: int, holes: int, *, functional: bool = True, max_clauses: int = 10**6
+) -> CNF:
     """The pigeonhole principle PHP^p_h: ``p`` pigeons sit in ``h`` holes, no two together.
 
     Variable ``p_{i,j}`` ("pigeon ``i`` sits in hole ``j``", ``1 <= i <= p``,
@@ -244,6 +246,9 @@ def pigeonhole(pigeons: int, holes: int, *, functional: bool = True) -> CNF:
     ------
     InputError
         If ``pigeons`` or ``holes`` is negative.
+    BudgetExceeded
+        If the formula would have more than ``max_clauses`` clauses (predicted before any
+        clause is built: ``p + p·C(h, 2) + h·C(p, 2)`` with ``functional=True``).
 
     >>> f = pigeonhole(2, 3)
     >>> f.num_vars, f.clauses[:2], f.comments
@@ -254,6 +259,16 @@ def pigeonhole(pigeons: int, holes: int, *, functional: bool = True) -> CNF:
     p = check_int(pigeons, "pigeons", minimum=0)
     h = check_int(holes, "holes", minimum=0)
     functional = check_bool(functional, "functional")
+    budget = check_int(max_clauses, "max_clauses", minimum=0)
+    predicted = p + (p * (h * (h - 1) // 2) if functional else 0) + h * (p * (p - 1) // 2)
+    if predicted > budget:
+        raise BudgetExceeded(
+            f"pigeonhole with pigeons = {p}, holes = {h}",
+            predicted=predicted,
+            budget=budget,
+            unit="clauses",
+            hint=f"pass max_clauses={predicted} or more",
+        )
 
     def var(i: int, j: int) -> int:
         return (i - 1) * h + j

@@ -20,11 +20,22 @@ if TYPE_CHECKING:
 __all__ = ["NetworkBuilder", "coerce_edges", "coerce_nodes", "decode_network", "node_id"]
 
 
+#: Separates the ends of an edge in witness keys ``"u->v"``; no node id may contain it.
+EDGE_SEPARATOR = "->"
+
+
 def node_id(value: object, what: str) -> str:
     if not isinstance(value, str):
         raise InputTypeError(f"{what}: node ids are strings, got {type(value).__name__} {value!r}")
     if not value:
         raise InputError(f"{what}: node ids must be non-empty strings")
+    if EDGE_SEPARATOR in value:
+        # A witness names edge (u, v) by the key "u->v"; with "->" inside ids the key
+        # "a->b->c" would be (a, b->c) or (a->b, c), so such ids are refused outright.
+        raise InputError(
+            f"{what}: node id {value!r} contains {EDGE_SEPARATOR!r}, which separates the "
+            "two ends of an edge in witness keys; rename the node"
+        )
     return value
 
 

@@ -14,11 +14,13 @@ matplotlib) share one layered layout (:mod:`.layout`).
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from pathlib import Path
 
 from ermbit.errors import BackendUnavailable, InputError
 from ermbit.exact import fmt
+from ermbit.files import write_atomic
 from ermbit.network.model import Network
 
 __all__ = ["draw", "node_kind", "to_dot"]
@@ -79,7 +81,7 @@ def draw(
     the queried edge and its path to the outputs in red)."""
     p = Path(path)
     if p.suffix == ".dot":
-        p.write_text(to_dot(net, title=title), encoding="utf-8")
+        write_atomic(p, to_dot(net, title=title))
         return "dot"
     if p.suffix == ".svg":
         from ermbit.network.draw_svg import to_svg
@@ -102,6 +104,8 @@ def draw(
     from ermbit.network.draw_png import paint
 
     fig = paint(plt, net, title=title, highlight=highlight, group=group)
-    fig.savefig(p, dpi=110 if fig.get_figwidth() <= 20 else 60)
+    buf = io.BytesIO()  # rendered in memory, then written atomically (never half a PNG)
+    fig.savefig(buf, format="png", dpi=110 if fig.get_figwidth() <= 20 else 60)
+    write_atomic(p, buf.getvalue())
     plt.close(fig)
     return "png"

@@ -234,6 +234,8 @@ class ERMInstance:
         object.__setattr__(
             self, "bit_bound", int(exact.parse_int(self.bit_bound, name="bit_bound"))
         )
+        if self.bit_bound < 0:  # enc(θ) ≥ 0, so a negative β would reject every witness
+            raise InputError(f"bit_bound: must be >= 0, got {self.bit_bound}")
         if self.promise is not None:
             a, b = (exact.parse(t, name="promise") for t in self.promise)
             if not a < b:
@@ -253,13 +255,35 @@ class ERMInstance:
         return sum(s.repeat for s in self.samples)
 
     def theta_of(self, witness: Witness | Theta | None) -> dict[tuple[str, str], tuple[Any, Any]]:
-        """The full trainable θ: the witness's values, refusing frozen or unknown edges."""
+        """The full trainable θ: the witness's values, refusing frozen or unknown edges.
+
+        A :class:`Witness` is the certificate the NP verifier sees, so it must give every
+        trainable edge: nothing is filled in from the network's own parameters (for
+        instances built by a reduction those are the intended θ*, and filling them in
+        would accept an empty witness).  A plain mapping (a library convenience) may be
+        partial; its missing edges keep the network's own values.
+
+        Raises
+        ------
+        InputError
+            If an edge is frozen or unknown, or a :class:`Witness` misses trainable edges
+            (the message names them).
+        """
         given = witness.as_dict() if isinstance(witness, Witness) else dict(witness or {})
         free = set(self.network.free_edges())
         for key in given:
             if key not in free:
                 what = "frozen" if any(e.key == key for e in self.network.edges) else "unknown"
                 raise InputError(f"theta: edge {key[0]}->{key[1]} is {what}, not trainable")
+        if isinstance(witness, Witness):
+            missing = sorted(free - set(given))
+            if missing:
+                shown = ", ".join(f"{u}->{v}" for u, v in missing[:10])
+                more = f" and {len(missing) - 10} more" if len(missing) > 10 else ""
+                raise InputError(
+                    f"theta: the witness gives no (w, b) for {len(missing)} trainable "
+                    f"edge(s): {shown}{more}"
+                )
         own = self.network.theta()
         return {k: given.get(k, own[k]) for k in sorted(free)}
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ermbit.cnf import CNF
-from ermbit.errors import BackendError, InputError, InputTypeError, VerificationFailed
+from ermbit.errors import InputError, InputTypeError, Undecided, VerificationFailed
 from ermbit.solvers.erm.pattern import DEFAULT_SOLVER, PLResult, solve_pl
 
 __all__ = ["VIAS", "DecideResult", "decide"]
@@ -128,7 +128,7 @@ def decide(
     target = red.forward(cnf)
     res = solve_pl(target.instance, solver=solver, max_seconds=max_seconds)
     if res.decision is None:
-        raise BackendError(f"decide: the exact solver stopped undecided: {res.explanation}")
+        raise Undecided(f"decide: the exact solver stopped undecided: {res.explanation}")
     model = _checked(cnf, red, target, res)
     sizes = target.instance.size_summary()
     inst = {k: sizes[k] for k in ("nodes", "edges", "samples")}

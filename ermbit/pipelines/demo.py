@@ -24,7 +24,9 @@ __all__ = ["DEFAULT_FORMULA", "run"]
 #: The embedded default: 4 variables, 4 clauses, small enough to read and to count by hand.
 DEFAULT_FORMULA = CNF(4, ((1, 2, -3), (-1, 3), (2, 4), (-2, -4, 3)))
 
-Lines = Iterator[tuple[str, bool]]
+#: A printable line and its status: True confirmed (or no claim), False refuted, None
+#: refused by a budget (nothing was checked, so nothing was refuted).
+Lines = Iterator[tuple[str, bool | None]]
 
 
 def _section(title: str) -> tuple[str, bool]:
@@ -103,9 +105,10 @@ def _decide(cnf: CNF) -> Lines:
     sat = solve(cnf)
     ok = sat.satisfiable == res.satisfiable and (not res.satisfiable or cnf.satisfied_by(model))
     word = "satisfiable" if res.satisfiable else "unsatisfiable"
+    also = "; the model satisfies φ" if res.satisfiable else ""
     yield (
         (
-            f"  confirmed: {word}, as PySAT says; the model satisfies φ"
+            f"  confirmed: {word}, as PySAT says{also}"
             if ok
             else "  NOT confirmed: disagrees with PySAT or the model fails φ"
         ),
@@ -145,7 +148,7 @@ def _guarded(part: Callable[[], Lines]) -> Lines:
     try:
         yield from part()
     except BudgetExceeded as exc:
-        yield f"  refused by a size budget: {exc}", False
+        yield f"  refused by a size budget (not checked): {exc}", None
     except ErmbitError as exc:
         yield f"  NOT confirmed: {exc}", False
 
@@ -153,12 +156,13 @@ def _guarded(part: Callable[[], Lines]) -> Lines:
 def run(cnf: CNF | None = None, *, quick: bool = False) -> Lines:
     """Yield the demo report for ``cnf`` (the embedded default when None).
 
-    Each pair is a printable line and whether the claim on it was confirmed; the last
-    line says whether all of them were.  ``quick`` skips the network chains.
+    Each pair is a printable line and whether the claim on it was confirmed (None: the
+    step was refused by a size budget, so nothing was checked); the last line says
+    whether all of them were.  ``quick`` skips the network chains.
     """
     cnf = DEFAULT_FORMULA if cnf is None else cnf
     start = time.perf_counter()
-    all_ok = True
+    all_ok, refused = True, False
     truth: list[int] = []
     yield "ermbit demo — the bit-model dichotomy of network training on one small formula", True
     yield f"formula φ = {cnf}   (n = {cnf.num_vars}, m = {cnf.num_clauses})", True
@@ -172,8 +176,14 @@ def run(cnf: CNF | None = None, *, quick: bool = False) -> Lines:
         ]
     for part in parts:
         for line, ok in _guarded(part):
-            all_ok = all_ok and ok
+            all_ok = all_ok and ok is not False
+            refused = refused or ok is None
             yield line, ok
     seconds = time.perf_counter() - start
-    verdict = "every claim was confirmed" if all_ok else "SOME CLAIM WAS NOT CONFIRMED"
-    yield f"\nresult: {verdict} ({seconds:.1f} s)", all_ok
+    if not all_ok:
+        verdict, status = "SOME CLAIM WAS NOT CONFIRMED", False
+    elif refused:
+        verdict, status = "every claim checked was confirmed; some steps were refused", None
+    else:
+        verdict, status = "every claim was confirmed", True
+    yield f"\nresult: {verdict} ({seconds:.1f} s)", status

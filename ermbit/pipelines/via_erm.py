@@ -38,7 +38,7 @@ def count_via_erm(
     activation : str or Polynomial
         σ of the networks, a polynomial of degree ≥ 2 (``"z**2"``, ``"z**3 + 2*z"``...).
     budget_bits : int, optional
-        Size budget of every value in the solver's passes (default 2^28 bits).
+        Size budget of every value in the solver's passes (None: the default budget).
 
     Raises
     ------
@@ -54,8 +54,13 @@ def count_via_erm(
 
     if not isinstance(cnf, CNF):
         raise InputTypeError(f"cnf: expected a CNF, got {type(cnf).__name__}")
+    from ermbit.pipelines.via_backprop import check_predicted_size
+    from ermbit.validate import budget
+
     start = time.perf_counter()
     counting = SatToSlp().forward(cnf)
+    limit = budget(budget_bits)
+    check_predicted_size(counting.slp, limit, "count via erm")
     red = BitslpToErm(activation)
     bits = []
     biggest = 0

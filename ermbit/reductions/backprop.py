@@ -8,16 +8,29 @@ loss ``½(ŷ − y)²`` give ``L = (B/2)(w·n_P + a_0)²`` and
 
     ∂L/∂w_{e*}(θ⁰) = B·a_0·n_P.
 
+In general the label is ``y = −c`` for a short rational c, and the gradient is
+``B·c·n_P`` (``(ŷ − y)·n_P`` with ŷ = 0 at θ⁰).
+
 * **Backprop-Bit** (``slp-to-backprop-bit``, source :class:`~ermbit.problems.queries.BitQuery`):
-  B = 1.  For ``|a_0| = 2^s`` the gradient is ``±2^s·n_P``, so bit j of n_P is bit
-  ``j + s`` of the gradient (other ``a_0`` are refused: a factor that is not a power of two
-  mixes the bits).
+  B = 1.  For ``|a_0| = 2^s`` the label is the paper's ``−a_0`` and the gradient is
+  ``±2^s·n_P``, so bit j of n_P is bit ``j + s`` of the gradient.  **For any other
+  rational a_0** the factor 1/a_0 is folded into the label, ``y = −a_0·(1/a_0) = −1``, so
+  the gradient is ``n_P`` itself and bit j of n_P is bit j of the gradient (a factor that is
+  not a power of two would mix the bits; the label's size is O(1), so the reduction stays
+  polynomial).
 * **Backprop-Sign** (``posslp-to-backprop-sign``, source an SLP): **[fix]** two gates are
   appended so the program computes ``n_Q = 2·n_P − 1``, never 0 (for an integer
   ``a_0 ≠ 1`` the constant 1 is not computable, so three gates compute
   ``n_Q = a_0·(2·n_P − 1)``); with B = b copies the gradient is ``b·a_0²·(2n_P − 1)``
   (``b·(2n_P − 1)`` for ``a_0 = 1``): ``≥ b`` iff ``n_P > 0``, ``≤ −b`` otherwise.
-* **Bounded-value variant** (``bounded=True``, needs ``a_0 = 1``): the program is first
+  **For a_0 = 0 or a non-integer a_0 = p/q** the program is first made integral by
+  :func:`homogenise`: an SLP from 1 computing ``h = q^e·n_P`` (e ≥ the degree of n_P in
+  a_0), an integer with the sign of n_P, after which the fix above applies with a_0 = 1.
+* **Bounded-value variant** (``bounded=True``): the rewriting of Lemma A.5 starts from
+  the constant 1, so Backprop-Sign first applies :func:`homogenise` when ``a_0 ≠ 1`` (the
+  sign survives), while the bounded Backprop-Bit is **narrowed to a_0 = 1** (scaling by
+  q^e would change the bits, and the bits of n_P for a_0 ≠ 1 are served by the unbounded
+  variant above).  The program is first
   rewritten by :class:`~ermbit.reductions.bnslp.SlpToBnslp` (every value in [−1, 1],
   ``a_0 = 2^(−m)``, output ``2^(−m·2^n)·n_P``), so the gradient is
   ``B·2^(−m)·2^(−m·2^n)·n_P``: bit j of n_P is bit ``j − m·(2^n + 1)`` of the gradient, and
@@ -47,11 +60,12 @@ from ermbit.reductions.slp_to_network import SlpNetwork, require_polynomial, slp
 from ermbit.slp import SLP, SLPBuilder
 
 __all__ = [
-    "GradientQuery",
-    "PosSlpToBackpropSign",
-    "SlpToBackpropBit",
     "gradient_instance",
+    "GradientQuery",
+    "homogenise",
+    "PosSlpToBackpropSign",
     "sign_fix",
+    "SlpToBackpropBit",
 ]
 
 #: Id of the added node t of Thm 1.3 (no node of the Lemma 3.2 network is called that).
@@ -88,9 +102,13 @@ class GradientQuery:
 
 
 def gradient_instance(
-    sn: SlpNetwork, copies: int, query: int | str, meta: dict[str, Any]
+    sn: SlpNetwork, copies: int, query: int | str, meta: dict[str, Any], label: Any = None
 ) -> GradientQuery:
-    """Add ``t`` and ``e* = (v_ℓ, t)`` at (0, 0) to ``sn`` and the B samples of Thm 1.3."""
+    """Add ``t`` and ``e* = (v_ℓ, t)`` at (0, 0) to ``sn`` and the B samples of Thm 1.3.
+
+    The samples are ``(x = a_0 at v0, y = label at t)``, ``label`` defaulting to the
+    paper's ``−a_0``; the gradient is then ``−B·label·n_P``.
+    """
     net = sn.network
     network = Network(
         (*net.nodes, (T_NODE, Identity())),
@@ -98,7 +116,8 @@ def gradient_instance(
         (*net.outputs, T_NODE),
     )
     a0 = sn.program.a0
-    sample = Sample.of({sn.source: a0}, {T_NODE: -a0}, "half_squared", copies)
+    y = -a0 if label is None else exact.parse(label, name="label")
+    sample = Sample.of({sn.source: a0}, {T_NODE: y}, "half_squared", copies)
     inst = BackpropInstance(network, (sample,), (sn.target, T_NODE), query, meta)
     return GradientQuery(inst, sn, meta)
 
@@ -125,6 +144,43 @@ def sign_fix(slp: SLP) -> SLP:
     if slp.a0 != 1:
         top = b.mul(top, 0)
     return b.build(b.sub(b.add(top, top), 0), prune=False)
+
+
+def homogenise(slp: SLP) -> tuple[SLP, int]:
+    """An SLP from ``a_0 = 1`` computing ``h = q^e·n_P``, and e, for ``a_0 = p/q``.
+
+    Every value a_i is f_i(a_0) for an integer polynomial f_i without constant term, of
+    degree at most e_i, where e_0 = 1, e_i = e_j + e_k for a product and
+    e_i = max(e_j, e_k) for a sum or difference.  Then ``h_i = q^{e_i}·f_i(p/q)`` is an
+    integer: h_0 = p, ``h_i = h_j·h_k`` for a product, and for ``±``
+    ``h_i = h_j·q^{e_i − e_j} ± h_k·q^{e_i − e_k}``.  Since ``q > 0``, h has the sign of
+    n_P, and h = 0 iff n_P = 0.  The constants p and q take O(log |p| + log q) gates; each
+    power ``q^d`` (d ≤ 2^ℓ) takes O(ℓ) squarings, shared between gates, so the program
+    has O(ℓ² + log |p| + log q) gates: the rewriting is polynomial.
+
+    >>> from ermbit.slp import evaluate
+    >>> P = SLP("1/3", [("*", 0, 0), ("-", 1, 0)])           # 1/9 − 1/3 = −2/9
+    >>> H, e = homogenise(P); e, evaluate(H)                 # 3² · (−2/9) = −2
+    (2, mpq(-2,1))
+    """
+    p, q = int(slp.a0.numerator), int(slp.a0.denominator)
+    b = SLPBuilder()
+    q_index = b.small_int(q)
+    values, degrees = [b.small_int(p)], [1]
+
+    def lift(i: int, d: int) -> int:
+        return i if d == 0 else b.mul(i, b.pow(q_index, d))
+
+    for g in slp.gates:
+        if g.op == "*":
+            values.append(b.mul(values[g.j], values[g.k]))
+            degrees.append(degrees[g.j] + degrees[g.k])
+            continue
+        e = max(degrees[g.j], degrees[g.k])
+        x, y = lift(values[g.j], e - degrees[g.j]), lift(values[g.k], e - degrees[g.k])
+        values.append(b.add(x, y) if g.op == "+" else b.sub(x, y))
+        degrees.append(e)
+    return b.build(values[-1], prune=True), degrees[-1]
 
 
 def _power_of_two(a0: Any) -> int | None:
@@ -165,22 +221,22 @@ class SlpToBackpropBit(Reduction):
             raise InputTypeError(f"src: expected a BitQuery, got {type(src).__name__}")
         program, scale, meta = _prepare(src.slp, self.bounded)
         s = _power_of_two(program.a0)
-        if s is None:
-            raise InputError(
-                f"src.slp: Backprop-Bit reads bits of a_0·n_P, so |a0| must be a power of "
-                f"two, got {exact.fmt(program.a0)}"
-            )
+        # |a0| = 2^s: the paper's label −a0, gradient a0·n_P.  Otherwise 1/a0 is folded
+        # into the label (−a0·(1/a0) = −1): gradient n_P, whose bits are n_P's own.
+        c, s = (program.a0, s) if s is not None else (exact.Q(1), 0)
         offset = s + scale
         meta = {
             "reduction": self.name,
             **meta,
             "copies": 1,
             "a0": exact.fmt(program.a0),
-            "gradient_factor": exact.fmt(program.a0 * exact.Q(2) ** scale),
+            "label": exact.fmt(-c),
+            "gradient_factor": exact.fmt(c * exact.Q(2) ** scale),
             "source_bit": src.j,
             "bit_offset": offset,
         }
-        return gradient_instance(slp_network(program, self.activation), 1, src.j + offset, meta)
+        net = slp_network(program, self.activation)
+        return gradient_instance(net, 1, src.j + offset, meta, label=-c)
 
     def claim(self, src: BitQuery) -> Claim:
         return Claim(
@@ -220,8 +276,16 @@ class PosSlpToBackpropSign(Reduction):
     def forward(self, src: SLP) -> GradientQuery:
         if not isinstance(src, SLP):
             raise InputTypeError(f"src: expected an SLP, got {type(src).__name__}")
-        program, scale, meta = _prepare(sign_fix(src), self.bounded)
-        factor = self.copies * program.a0 * exact.Q(2) ** scale * (1 if src.a0 == 1 else src.a0)
+        integral, degree = src, None
+        # make n_P an integer of the same sign first (from a_0 = 1 for the bounded variant,
+        # whose rewriting starts from 1: the sign survives the scaling by q^e > 0)
+        if src.a0 == 0 or not src.is_integer or (self.bounded and src.a0 != 1):
+            integral, degree = homogenise(src)
+        program, scale, meta = _prepare(sign_fix(integral), self.bounded)
+        a0 = integral.a0
+        factor = self.copies * program.a0 * exact.Q(2) ** scale * (1 if a0 == 1 else a0)
+        if degree is not None:
+            meta = {**meta, "homogenised": True, "q_power": degree}
         meta = {
             "reduction": self.name,
             **meta,

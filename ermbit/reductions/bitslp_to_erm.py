@@ -25,6 +25,10 @@ with ``0 ≤ a < b`` (default a = 0, b = 1).
 never 0; b copies of (x = a_0 at v0, y = s at v_ℓ), s = sign(a_0), with hinge loss
 ``max(0, 1 − s·ŷ)``.  Since ``s·n_Q = |a_0|·(2n_P − 1)`` is ≥ 1 if n_P > 0 and ≤ −1
 otherwise, the main loss at θ* is 0 or ≥ 2b: **OPT = 0 iff n_P > 0**, and ≥ b + 1 otherwise.
+For ``a_0 = 0`` or a non-integer ``a_0 = p/q`` the program is first rewritten by
+:func:`~ermbit.reductions.backprop.homogenise` into one from 1 computing ``q^e·n_P``, an
+integer with the sign of n_P (docs: constructions/backprop.md), so every rational a_0 is
+accepted.
 
 >>> from ermbit.slp import SLP
 >>> from ermbit.problems.queries import BitQuery
@@ -176,13 +180,21 @@ class PosSlpToErm(_SlpToErm):
         return posslp(src)
 
     def forward(self, src: SLP) -> ERMInstance:
-        from ermbit.reductions.backprop import sign_fix
+        from ermbit.reductions.backprop import homogenise, sign_fix
 
         if not isinstance(src, SLP):
             raise InputTypeError(f"src: expected an SLP, got {type(src).__name__}")
-        program = sign_fix(src)
-        label = 1 if src.a0 > 0 else -1
-        meta = {"reduction": self.name, "appended_gates": program.length - src.length}
+        integral, extra = src, {}
+        if src.a0 == 0 or not src.is_integer:  # q^e·n_P from a_0 = 1: same sign, an integer
+            integral, degree = homogenise(src)
+            extra = {"homogenised": True, "q_power": degree}
+        program = sign_fix(integral)
+        label = 1 if integral.a0 > 0 else -1
+        meta = {
+            "reduction": self.name,
+            **extra,
+            "appended_gates": program.length - integral.length,
+        }
         loss = Loss("hinge")
         return _build(program, self.activation, self.copies, self.gamma, loss, label, meta)
 

@@ -1,5 +1,12 @@
 """SLP → bounded-value SLP (Lemma A.4/A.5, paper Lemma A.4/A.5).
 
+The source problem is the standard SLPs of the paper, ``a_0 = 1`` (other constants are
+refused, a narrowing stated here rather than a gap: the bound ``|a_i| ≤ 2^(i·e_i)`` below
+starts from ``|a_0| = 1``, and for ``a_0 = p/q`` the values need not be integers, so Q's
+output ``2^(−m·2^n)·n_P`` would no longer carry n_P's bits at a fixed offset; the sign
+reductions that use this rewriting first make ``a_0 = 1`` with
+:func:`~ermbit.reductions.backprop.homogenise`).
+
 Given P with n gates and ``a_0 = 1``, build Q with m gates and constant ``b_0 = 2^(−m)``
 computing ``ã_i = b_0^(e_i)·a_i``: ``e_0 = 1``; at a product ``e_i = e_j + e_k``; at a sum
 or difference the operand with the smaller exponent is first multiplied by

@@ -35,6 +35,7 @@ True
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ from typing import Any
 
 from ermbit.errors import BackendUnavailable, BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, bitlen, fmt, parse
+from ermbit.files import write_atomic
 from ermbit.instances.net_families import layered_network
 from ermbit.network.activations import parse_activation
 from ermbit.network.model import Network
@@ -182,6 +184,7 @@ def bit_growth(
     scales: Sequence[object] = (1, 3),
     label: int = 1,
     budget_bits: int | None = DEFAULT_BUDGET,
+    max_edges: int = 10**6,
 ) -> list[GrowthRow]:
     """Fig. 1: one row per (activation, scale, depth) with depth = 1..``max_depth``.
 
@@ -189,8 +192,20 @@ def bit_growth(
     ------
     InputError
         ``max_depth`` or ``width`` below 1, a label other than 0 or 1.
+    BudgetExceeded
+        If the deepest network would have more than ``max_edges`` edges.
     """
     max_depth = check_int(max_depth, "max_depth", minimum=1)
+    width = check_int(width, "width", minimum=1)
+    edges = max_depth * width * width + width  # the deepest network: width² edges a layer
+    if edges > max_edges:  # predicted before any network is built
+        raise BudgetExceeded(
+            f"the depth-{max_depth} network of width {width}",
+            predicted=edges,
+            budget=max_edges,
+            unit="edges",
+            hint="use a smaller --width or --depth (or pass a larger max_edges)",
+        )
     if isinstance(label, bool) or label not in (0, 1):
         raise InputError(f"label: must be 0 or 1, got {label!r}")
     if isinstance(activations, str) or isinstance(scales, str):
@@ -268,4 +283,6 @@ def plot(rows: Sequence[GrowthRow], path: str) -> None:
     right.set(xlabel="depth", ylabel="log2 ||grad L||", title="gradient norm")
     left.legend(fontsize="small")
     fig.tight_layout()
-    fig.savefig(path, format="png")
+    buf = io.BytesIO()  # rendered in memory, then written atomically (never half a PNG)
+    fig.savefig(buf, format="png")
+    write_atomic(path, buf.getvalue())

@@ -74,6 +74,21 @@ class NegativeResult:
         return "inconsistent" if self.rank_augmented > self.rank_coefficients else "consistent"
 
 
+def _check_system_size(big_s: int, budget: int) -> None:
+    """Refuse a default system whose matrix would have more than ``budget`` entries."""
+    t = big_s + 3
+    points = t * t // 4  # Σ_{y<t} min(y, t − y): the pairs 1 ≤ x ≤ y with x + y ≤ t
+    entries = points * (big_s + 2)
+    if entries > budget:
+        raise BudgetExceeded(
+            f"the linear system for shifts 0..{big_s}",
+            predicted=entries,
+            budget=budget,
+            unit="matrix entries",
+            hint="use a smaller --max-shift (or pass a larger max_entries)",
+        )
+
+
 def _default_points(n: int) -> tuple[tuple[Any, Any], ...]:
     # With h(t) = Σ_s c_s σ(t+s) the rows say h(x+y) − h(x) − h(y) = x·y, so integer points
     # with x + y ≤ T constrain h only on 1..T: T − 1 independent equations.  T = n + 2 gives
@@ -186,6 +201,7 @@ def gadget_negative(
     tries: int = 3,
     search_budget: int = 2**16,
     size_budget: int = 2**20,
+    max_entries: int = 2**22,
 ) -> NegativeResult:
     """Thm F.1: for σ = T^α, α ∉ ℕ, no Σ_s c_s (σ(x+y+s) − σ(x+s) − σ(y+s)) equals x·y.
 
@@ -218,14 +234,17 @@ def gadget_negative(
         scan more than this many candidates (2^k for k prime factors among the arguments).
     size_budget : int
         For integer α, refuse when a power (x+y+S)^|α| is predicted to exceed this many bits.
+    max_entries : int
+        With the default points, refuse at once when the matrix [A | b] would have more
+        than this many entries (about S³/4: ``--max-shift 100000`` would need 10^15).
 
     Raises
     ------
     InputError
         For a negative ``max_shift``, ``tries`` < 1, or a point where σ is undefined.
     BudgetExceeded
-        When the search for a prime is predicted to exceed ``search_budget``, or a power
-        to exceed ``size_budget`` bits.
+        When the search for a prime is predicted to exceed ``search_budget``, a power
+        to exceed ``size_budget`` bits, or the matrix ``max_entries`` entries.
 
     >>> r = gadget_negative("1/2", max_shift=3)
     >>> r.verdict, r.rank_coefficients, r.rank_augmented, len(r.points)
@@ -238,6 +257,8 @@ def gadget_negative(
     big_s, tries = int(parse_int(max_shift, name="max_shift")), int(parse_int(tries, name="tries"))
     if big_s < 0 or tries < 1:
         raise InputError(f"max_shift, tries: need S ≥ 0 and tries ≥ 1, got {big_s}, {tries}")
+    if points is None:  # predicted before any row is built: ~S²/4 points × (S+2) columns
+        _check_system_size(big_s, int(max_entries))
     shifts = tuple(range(big_s + 1))
     n, natural = len(shifts), a.denominator == 1 and a >= 0
     sigma = f"z^{fmt(a)}" if natural else f"z^({fmt(a)})"

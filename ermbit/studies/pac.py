@@ -84,6 +84,8 @@ def table(qs: list[int], delta: Any = "1/10") -> list[PacRow]:
     """The demonstration for each q: exact disagreement count, exact minimum m."""
     rows = []
     d = exact.parse(delta, name="delta")
+    if not 0 < d < exact.Q(1, 2):  # checked first: the float estimate divides by 2δ
+        raise InputError(f"delta: must lie in (0, 1/2), got {exact.fmt(d)}")
     for q in qs:
         c1, c2 = adversarial_pair(q)
         pts = domain(q)

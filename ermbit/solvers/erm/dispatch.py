@@ -62,13 +62,17 @@ class SolveResult:
 def solve_erm(
     inst: ERMInstance, *, budget_bits: int | None = None, certify: bool = False
 ) -> SolveResult:
-    """Decide ``inst`` exactly with the solver that fits its activations.
+    """Decide ``inst`` exactly with the solver that fits its activations and losses.
 
+    The pattern search needs piecewise-linear activations and losses that are linear
+    conditions on the output; the bit loss is not (a bitslp-to-erm instance whose SLP has
+    no ``*`` gate is all-linear but carries it), so those go to the pinned solver.
     ``certify`` asks the piecewise-linear solver to back a NO with a checked refutation
     (:class:`~ermbit.solvers.sat.certify.PatternRefutation`, in ``details``); the
     polynomial solver has none and refuses it.
     """
-    if is_piecewise_linear(inst):
+    bit_loss = any(s.loss.kind == "bit" for s in inst.samples)
+    if is_piecewise_linear(inst) and not bit_loss:
         from ermbit.solvers.erm.pattern import solve_pl
 
         r = solve_pl(inst, certify=certify)

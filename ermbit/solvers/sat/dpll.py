@@ -25,7 +25,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 
-from ermbit.errors import BackendError
+from ermbit.errors import Undecided
 
 __all__ = ["Interrupted", "components", "count_clauses", "normalise", "propagate"]
 
@@ -164,7 +164,7 @@ class _Counter:
         if self.misses & 15:
             return
         if self.deadline is not None and time.monotonic() > self.deadline:
-            raise BackendError("method 'dpll' exceeded its timeout; pass a larger timeout=")
+            raise Undecided("method 'dpll' exceeded its timeout; pass a larger timeout=")
         if self.stop is not None and self.stop():
             raise Interrupted
 

@@ -37,7 +37,7 @@ import sys
 import tempfile
 from collections.abc import Sequence
 
-from ermbit.errors import BackendError, BackendUnavailable
+from ermbit.errors import BackendError, BackendUnavailable, Undecided
 
 __all__ = ["DEFAULT_MEMORY_MB", "GanakRun", "available", "count_many"]
 
@@ -139,7 +139,7 @@ class GanakRun:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
-            raise BackendError(
+            raise Undecided(
                 f"method 'ganak' exceeded the timeout of {timeout} s and was killed; "
                 "pass a larger timeout="
             ) from None
