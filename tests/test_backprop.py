@@ -28,6 +28,7 @@ from ermbit.solvers.backprop import answer, answer_via_slp, edge_gradient
 from tests.strategies import brute_count, cnfs
 from tests.strategies_net import networks_with_inputs
 from tests.strategies_slp import slps
+from tests.verified import assert_verified
 
 SIGMAS = ("z**2", "z**3 + 2*z", "z**2/3 - z + 5", "1 - 2*z**4")
 POW2 = st.sampled_from([1, -1, 2, 4, -8, Fraction(1, 2), Fraction(-1, 4)])
@@ -63,7 +64,7 @@ def test_bit_instances_answer_bitslp(slp: SLP, a0: object, j: int, sigma: str) -
 @given(slps(max_gates=6), POW2, st.integers(-3, 20))
 def test_bit_reduction_verifier(slp: SLP, a0: object, j: int) -> None:
     report = verify(SlpToBackpropBit(), BitQuery(_with_a0(slp, a0), j))
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 @settings(max_examples=40, deadline=None)
@@ -77,7 +78,7 @@ def test_sign_instances(slp: SLP, copies: int) -> None:
     assert (g >= copies) == (n_p > 0) and (g <= -copies) == (n_p <= 0)
     assert target.instance.answer() == (1 if n_p > 0 else -1)
     report = verify(PosSlpToBackpropSign(copies=copies), slp)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 def test_sign_fix_never_zero() -> None:
@@ -103,7 +104,7 @@ def test_bounded_bit_shift(slp: SLP, j: int) -> None:
     g = target.instance.gradient()
     assert g * Q(2) ** shift == evaluate(slp)
     assert target.instance.answer() == bit(evaluate(slp), j)
-    assert verify(SlpToBackpropBit(bounded=True), BitQuery(slp, j)).passed
+    assert_verified(verify(SlpToBackpropBit(bounded=True), BitQuery(slp, j)))
 
 
 @settings(max_examples=15, deadline=None)
@@ -114,7 +115,7 @@ def test_bounded_sign(slp: SLP) -> None:
     g = target.instance.gradient()
     thr = Q(target.meta["threshold"])
     assert 0 < thr < 1 and (g >= thr) == (evaluate(slp) > 0) and (g <= -thr) == (evaluate(slp) <= 0)
-    assert verify(PosSlpToBackpropSign(copies=2, bounded=True), slp).passed
+    assert_verified(verify(PosSlpToBackpropSign(copies=2, bounded=True), slp))
 
 
 def test_reduction_errors() -> None:

@@ -18,7 +18,8 @@ TINY = CNF(3, ((1, -2), (2, 3), (-1, -3)))
 def test_every_step_is_walked_and_confirmed(chain: str) -> None:
     steps = walk(chain, TINY)
     assert [s.reduction for s in steps] == [c.reduction for c in CHAINS[chain][1]]
-    assert all(s.report.passed for s in steps)
+    assert [s.report.claim_status for s in steps] == ["passed"] * len(steps)
+    assert all(s.report.status == "passed" for s in steps)
     for fmt in ("text", "md", "latex"):
         text = render(chain, TINY, steps, fmt)
         for s in steps:
@@ -39,7 +40,7 @@ def test_failed_step_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(sat_to_nae.SatToNae, "lift", lambda self, s, t, sol: (*sol, True, True))
     steps = walk("np-relu2", TINY)
-    assert not steps[0].report.passed
+    assert steps[0].report.failed
     assert "SOME STEP FAILED" in render("np-relu2", TINY, steps)
 
 

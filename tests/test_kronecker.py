@@ -23,6 +23,7 @@ from ermbit.reductions.sat_to_slp import SatToSlp, kronecker_parameters
 from ermbit.slp import SLP, evaluate, evaluate_int, values
 from tests.strategies import brute_count, cnfs
 from tests.strategies_slp import slps
+from tests.verified import assert_verified
 
 
 def _block(value: int, offset: int, width: int) -> int:
@@ -62,7 +63,7 @@ def test_kronecker_count_equals_brute_force(cnf: CNF) -> None:
 @given(cnfs(max_vars=5, max_clauses=4, max_width=3))
 def test_generic_verifier_accepts_sat_to_slp(cnf: CNF) -> None:
     report = verify(SatToSlp(), cnf)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 def test_balanced_products_keep_gate_count_small() -> None:

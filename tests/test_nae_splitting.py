@@ -13,6 +13,7 @@ from ermbit.problems.splitting import is_split, literal_element
 from ermbit.reductions.nae_to_splitting import NaeToSplitting
 from ermbit.reductions.sat_to_nae import SatToNae
 from tests.strategies import brute_count, cnfs
+from tests.verified import assert_caught, assert_verified
 
 
 def _nae_models(f: NAEFormula) -> list[tuple[bool, ...]]:
@@ -53,9 +54,9 @@ def test_ordered_splits_equal_nae_models(cnf: CNF) -> None:
 @given(cnfs(max_vars=4, max_clauses=4, max_width=3))
 def test_generic_verifier_on_both_links(cnf: CNF) -> None:
     r1 = verify(SatToNae(), cnf)
-    assert r1.passed, r1.to_json()
+    assert_verified(r1)
     r2 = verify(NaeToSplitting(), SatToNae().forward(cnf))
-    assert r2.passed, r2.to_json()
+    assert_verified(r2)
 
 
 def test_literal_elements_are_distinct() -> None:
@@ -69,5 +70,5 @@ def test_wrong_back_map_is_caught() -> None:
             return tuple(solution[:-1])  # forgets to complement when z is true
 
     report = verify(Broken(), CNF(2, ((1, 2),)))
-    assert not report.passed
+    assert_caught(report)
     assert any(c.name.startswith("solve-back") and not c.passed for c in report.checks)

@@ -35,6 +35,7 @@ from ermbit.solvers.erm.pinned import solve_erm
 from ermbit.solvers.erm.presolve import presolve
 from tests.strategies_net import activations, rationals
 from tests.strategies_slp import slps
+from tests.verified import assert_verified
 
 PROPS = settings(max_examples=40, deadline=None)
 FEW = settings(max_examples=20, deadline=None)
@@ -299,7 +300,7 @@ def frozen_instances(draw: Any) -> ERMInstance:
 @given(frozen_instances())
 def test_pin_reduction_verifies(inst: ERMInstance) -> None:
     report = verify(Pin(), inst)
-    assert report.passed, report.to_json()
+    assert_verified(report)
     target = pin_instance(inst)
     assert target.loss() == inst.loss()  # θ* meets every forcing sample
     assert min(s.repeat for s in target.samples[len(inst.samples) :]) > inst.gamma

@@ -22,6 +22,7 @@ from ermbit.problems.splitting import SetSplitting, literal_element
 from ermbit.reductions.splitting_to_relu import SatToRelu2, SplittingToRelu2
 from ermbit.solvers.erm.pattern import solve_pl
 from tests.strategies import brute_count, cnfs
+from tests.verified import assert_verified
 
 FANO = ((0, 1, 2), (0, 3, 4), (0, 5, 6), (1, 3, 5), (1, 4, 6), (2, 3, 6), (2, 4, 5))
 
@@ -65,21 +66,21 @@ def test_lift_back_and_solver_agree_with_brute_force(sp: SetSplitting) -> None:
 @given(splittings(max_size=4, max_sets=4))
 def test_generic_verifier_passes(sp: SetSplitting) -> None:
     report = verify(SplittingToRelu2(), sp)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 @settings(max_examples=6, deadline=None)
 @given(splittings(max_size=3, max_sets=3))
 def test_generic_verifier_passes_pinned(sp: SetSplitting) -> None:
     report = verify(SplittingToRelu2(pinned=True), sp)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 @settings(max_examples=15, deadline=None)
 @given(cnfs(max_vars=3, max_clauses=4, max_width=3))
 def test_composed_chain_passes_the_verifier(cnf: CNF) -> None:
     report = verify(SatToRelu2(), cnf)
-    assert report.passed, report.to_json()
+    assert_verified(report)
     t = SatToRelu2().forward(cnf)
     widths = sorted(len(c) for c in t.splitting.sets[cnf.num_vars + 1 :])
     assert widths == sorted(len(c) + 1 for c in cnf.clauses)  # clause width + 1 (z)

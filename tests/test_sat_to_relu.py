@@ -15,6 +15,7 @@ from ermbit.network.erm import Witness
 from ermbit.reductions.sat_to_relu import SatToRelu
 from ermbit.solvers.erm.pattern import solve_pl
 from tests.strategies import brute_count, cnfs
+from tests.verified import assert_verified
 
 
 def _models(cnf: CNF) -> list[tuple[bool, ...]]:
@@ -56,14 +57,14 @@ def test_solver_decides_and_back_gives_a_model(cnf: CNF) -> None:
 @given(cnfs(max_vars=4, max_clauses=5, max_width=3))
 def test_generic_verifier_passes(cnf: CNF) -> None:
     report = verify(SatToRelu(), cnf)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 @settings(max_examples=8, deadline=None)
 @given(cnfs(max_vars=3, max_clauses=4, max_width=3))
 def test_generic_verifier_passes_pinned(cnf: CNF) -> None:
     report = verify(SatToRelu(pinned=True), cnf)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 def test_pinned_form_is_all_trainable_and_fixes_the_bias() -> None:

@@ -15,6 +15,7 @@ from ermbit.reductions.gadgets import gadget
 from ermbit.reductions.slp_to_network import SlpToNetwork, node_values, slp_network
 from ermbit.slp import SLP, values
 from tests.strategies_slp import slps
+from tests.verified import assert_verified
 
 SIGMAS = ("z**2", "z**3 + 2*z", "z**2/3 - z + 5", "1 - 2*z**4")
 
@@ -55,7 +56,7 @@ def test_node_values_rational(slp: SLP, sigma: str) -> None:
 @given(slps(max_gates=5, integer=True), st.sampled_from(SIGMAS))
 def test_verifier_passes(slp: SLP, sigma: str) -> None:
     report = verify(SlpToNetwork(sigma), slp)
-    assert report.passed, report.to_json()
+    assert_verified(report)
 
 
 @pytest.mark.parametrize("sigma", SIGMAS)

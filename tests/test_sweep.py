@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from ermbit.checking.counterexample import write_counterexample
@@ -35,6 +35,7 @@ from ermbit.problems.nae import NAEFormula
 from ermbit.reductions import load
 from ermbit.slp import SLP
 from tests.strategies import brute_count, cnfs
+from tests.verified import assert_verified
 
 BROKEN = "tests.broken_reductions:"
 FORGETFUL = BROKEN + "ForgetfulSatToNae"
@@ -127,7 +128,7 @@ def test_counterexamples_are_written_and_reproduce(tmp_path: Path) -> None:
         assert path.suffix == ".cnf" and path.exists()
         cnf = read_counterexample(path)
         assert input_hash(cnf) == failed["input_hash"]
-        assert not verify(red, cnf).passed and _forgotten_clause_matters(cnf)
+        assert verify(red, cnf).failed and _forgotten_clause_matters(cnf)
         report = json.loads(path.with_name(path.name[:-4] + ".report.json").read_text())
         assert report["passed"] is False and report["counterexample"]["reduction"] == FORGETFUL
 
@@ -140,11 +141,11 @@ def test_shrunk_counterexample_is_minimal(cls: str, tmp_path: Path) -> None:
     assert shrunk is not None and shrunk["file"].endswith("-shrunk.cnf")
     small = read_counterexample(shrunk["file"])
     red = load(spec)
-    assert not verify(red, small).passed
+    assert verify(red, small).failed
     original = next(r for r in result.reports if r["input_hash"] == shrunk["original_hash"])
     for key in ("variables", "clauses", "literals"):
         assert shrunk["report"]["source_size"][key] <= original["source_size"][key]
-    assert all(verify(red, _without(small, i)).passed for i in range(small.num_clauses))
+    assert all(verify(red, _without(small, i)).status == "passed" for i in range(small.num_clauses))
     # Forgetting the only clause of the empty formula is harmless, so one empty clause
     # over no variables is the smallest input on which forgetting can matter.
     assert small == CNF(0, ((),))
@@ -155,12 +156,11 @@ def test_shrunk_counterexample_is_minimal(cls: str, tmp_path: Path) -> None:
 def test_shrinking_keeps_failing_and_is_one_minimal(cnf: CNF) -> None:
     red = load(FORGETFUL)
     report = verify(red, cnf)
-    if report.passed:
-        assert not _forgotten_clause_matters(cnf)
-        return
+    assert report.status == ("failed" if _forgotten_clause_matters(cnf) else "passed")
+    assume(report.failed)  # only failing inputs are shrunk
     found = shrink(red, cnf, report)
     small = found.source
-    assert not found.report.passed and failure_kinds(found.report) & failure_kinds(report)
+    assert found.report.failed and failure_kinds(found.report) & failure_kinds(report)
     assert small.num_clauses <= cnf.num_clauses and small.num_vars <= cnf.num_vars
     assert _forgotten_clause_matters(small)
     assert all(not _forgotten_clause_matters(_without(small, i)) for i in range(len(small.clauses)))
@@ -168,7 +168,7 @@ def test_shrinking_keeps_failing_and_is_one_minimal(cnf: CNF) -> None:
         for j in range(len(clause)):
             shorter = clause[:j] + clause[j + 1 :]
             fewer = CNF(small.num_vars, (*small.clauses[:i], shorter, *small.clauses[i + 1 :]))
-            assert verify(red, fewer).passed
+            assert_verified(verify(red, fewer))
     assert {abs(l) for c in small.clauses for l in c} == set(range(1, small.num_vars + 1))
 
 
@@ -180,9 +180,9 @@ def test_nae_sources_shrink_inside_the_wrapper(tmp_path: Path) -> None:
     assert result.shrunk is not None and result.shrunk["file"].endswith("-shrunk.nae.cnf")
     small = read_counterexample(result.shrunk["file"])
     red = load(spec)
-    assert isinstance(small, NAEFormula) and not verify(red, small).passed
+    assert isinstance(small, NAEFormula) and verify(red, small).failed
     for i in range(small.cnf.num_clauses):
-        assert verify(red, NAEFormula(_without(small.cnf, i))).passed
+        assert_verified(verify(red, NAEFormula(_without(small.cnf, i))))
 
 
 def test_slp_counterexample_shrinks_to_one_gate(slp_family: None, tmp_path: Path) -> None:
@@ -193,7 +193,7 @@ def test_slp_counterexample_shrinks_to_one_gate(slp_family: None, tmp_path: Path
     small = read_counterexample(result.shrunk["file"])
     assert isinstance(small, SLP) and result.shrunk["file"].endswith("-shrunk.json")
     # a copy that loses the last gate is right on gate-free programs, wrong on a_1 = a_0 + a_0
-    assert small.length == 1 and not verify(load(spec), small).passed
+    assert small.length == 1 and verify(load(spec), small).failed
 
 
 def test_matrix_counterexample_shrinks_to_one_entry(tmp_path: Path) -> None:
@@ -205,7 +205,7 @@ def test_matrix_counterexample_shrinks_to_one_entry(tmp_path: Path) -> None:
     assert read_counterexample(result.shrunk["file"]) == ((1,),)
     for name in result.counterexamples:
         matrix = read_counterexample(name)
-        assert isinstance(matrix, tuple) and not verify(load(spec), matrix).passed
+        assert isinstance(matrix, tuple) and verify(load(spec), matrix).failed
 
 
 def test_unknown_structure_shrinks_by_family_parameters(tmp_path: Path) -> None:
@@ -217,9 +217,9 @@ def test_unknown_structure_shrinks_by_family_parameters(tmp_path: Path) -> None:
     assert shrunk["recipe"]["params"] == {"size": "1"}
     assert shrunk["file"].endswith("-shrunk.instance.json")
     again = read_counterexample(shrunk["file"])
-    assert again.cnf_inside.num_vars == 1 and not verify(load(spec), again).passed
+    assert again.cnf_inside.num_vars == 1 and verify(load(spec), again).failed
     for name in result.counterexamples:
-        assert not verify(load(spec), read_counterexample(name)).passed
+        assert verify(load(spec), read_counterexample(name)).failed
 
 
 # ---------------------------------------------------------------- determinism, parallelism
