@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import math
 import sys
-import time
 from fractions import Fraction
 from pathlib import Path
 
@@ -97,9 +96,7 @@ def test_refusal_happens_before_any_pass(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(Network, "forward", counting)
     budget = 1 << 14
-    start = time.perf_counter()
     series = bit_growth(60, width=4, activations=("z**2",), scales=(3,), budget_bits=budget)
-    assert time.perf_counter() - start < 5
     refused = [r for r in series if r.refused]
     done = [r for r in series if not r.refused]
     late = [r for r in refused if r.refused_pass == "backward"]  # forward ran, not backward

@@ -168,13 +168,12 @@ def test_random_mixed_widths(n: int, m: int, data: st.DataObject, seed: int) -> 
     assert f.num_clauses == m
     for c in f.clauses:
         assert lo <= len(c) <= hi and len({abs(l) for l in c}) == len(c)
-    if hi < 2:
-        return
-    g = random_mixed_cnf(n, m, min_width=lo, max_width=hi, seed=seed, tautology_prob=1)
-    assert g.num_clauses == m
-    for c in g.clauses:
-        assert max(2, lo) <= len(c) <= hi and len({abs(l) for l in c}) == len(c) - 1
-        assert any(-l in c for l in c)
+    if hi >= 2:  # a tautology needs two literals
+        g = random_mixed_cnf(n, m, min_width=lo, max_width=hi, seed=seed, tautology_prob=1)
+        assert g.num_clauses == m
+        for c in g.clauses:
+            assert max(2, lo) <= len(c) <= hi and len({abs(l) for l in c}) == len(c) - 1
+            assert any(-l in c for l in c)
 
 
 def test_random_mixed_tautology_fraction() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from fractions import Fraction
 
 import pytest
@@ -307,8 +306,9 @@ def test_builder_errors():
 
 
 def test_budget_refuses_before_computing():
-    s = chain(3, 40)  # 3**(2**40): about 1.7e12 bits
-    start = time.perf_counter()
+    # 3**(2**40) has about 1.7e12 bits: computing it instead of refusing would exhaust
+    # memory, so returning at all shows the refusal came first
+    s = chain(3, 40)
     for call in (evaluate, sign_of_difference, values):
         with pytest.raises(BudgetExceeded) as info:
             call(s)
@@ -317,7 +317,6 @@ def test_budget_refuses_before_computing():
     with pytest.raises(BudgetExceeded) as info:
         evaluate(chain(3, 10), budget_bits=1000)
     assert info.value.budget == 1000 and info.value.predicted >= ref_size(Fraction(3**1024))
-    assert time.perf_counter() - start < 1.0
     # a bit low enough, or above the top: answered exactly without the full value
     assert bit(s, 5) == int(exact.powmod(3, 2**40, 2**6)) >> 5
     assert bit(s, 2**50) == 0 and sign(s) == 1
@@ -340,7 +339,6 @@ def test_millions_of_bits():
     pn = b.build(
         b.sub(b.zero(), x), prune=True
     )  # -x: sign known without evaluation, bits via mod 2**k
-    start = time.perf_counter()
     assert [bit(px, j) for j in js] == [int(big.bit_test(j)) for j in js]
     assert [bit(pn, j) for j in js] == [int(big.bit_test(j)) for j in js]
     assert sign(pn) == -1 and bits_low(pn, 99) == big % 2**100
@@ -349,4 +347,3 @@ def test_millions_of_bits():
         assert [bit(slp, j) for j in js] == [int(abs(n).bit_test(j)) for j in js]
         assert bits_low(slp, 99) == abs(n) % 2**100
     assert evaluate_mod(pe, 2**64) == (other - big) % 2**64
-    assert time.perf_counter() - start < 3.0
