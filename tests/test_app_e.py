@@ -1,5 +1,5 @@
 """App. E bound (App. E): measured sizes never exceed it; measurements match a
-Fraction reference evaluator (tests/reference_net.py)."""
+Fraction reference evaluator (tests/reference.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import InputError
@@ -24,7 +24,8 @@ from ermbit.studies.app_e import (
     measure,
     report,
 )
-from tests.reference_net import fsize, reference
+from tests.profiles import examples
+from tests.reference import fsize, reference
 from tests.strategies_net import inputs, networks, rationals
 
 PL_KINDS = ("id", "relu", "pl", "poly")  # poly drawn with degree <= 1: affine
@@ -47,7 +48,7 @@ def pl_instances(draw: Any, max_nodes: int = 6) -> tuple[Network, list[Sample]]:
     return net, samples
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(pl_instances())
 def test_measured_sizes_never_exceed_the_bound(inst: tuple[Network, list[Sample]]) -> None:
     net, samples = inst
@@ -58,7 +59,7 @@ def test_measured_sizes_never_exceed_the_bound(inst: tuple[Network, list[Sample]
     assert bound.holds(got)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(pl_instances(max_nodes=5))
 def test_measurement_matches_the_fraction_reference(inst: tuple[Network, list[Sample]]) -> None:
     net, samples = inst
@@ -167,7 +168,7 @@ def test_bound_formula_and_validation() -> None:
         Bound(n=3, n_plain=3, edges=1, num_samples=0)
 
 
-@settings(max_examples=50, deadline=None)
+@examples(50)
 @given(st.lists(rationals(40, 40), min_size=1, max_size=5))
 def test_class_size_is_the_size_over_the_common_denominator(qs: list[Fraction]) -> None:
     from math import lcm

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ermbit.checking.verifier import verify
@@ -25,6 +25,7 @@ from ermbit.reductions.bnslp import SlpToBnslp
 from ermbit.reductions.slp_to_network import slp_network
 from ermbit.slp import SLP, evaluate
 from ermbit.solvers.backprop import answer, answer_via_slp, edge_gradient
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 from tests.strategies_net import networks_with_inputs
 from tests.strategies_slp import slps
@@ -38,7 +39,7 @@ def _with_a0(slp: SLP, a0: object) -> SLP:
     return SLP(a0, slp.gates)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(slps(max_gates=5, integer=False), st.integers(1, 4), st.sampled_from(SIGMAS))
 def test_gradient_is_b_a0_np(slp: SLP, copies: int, sigma: str) -> None:
     inst = gradient_instance(slp_network(slp, sigma), copies, 0, {}).instance
@@ -49,7 +50,7 @@ def test_gradient_is_b_a0_np(slp: SLP, copies: int, sigma: str) -> None:
     assert all(e.frozen for e in inst.network.edges if e.key != inst.edge)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(slps(max_gates=6), POW2, st.integers(-4, 40), st.sampled_from(SIGMAS[:2]))
 def test_bit_instances_answer_bitslp(slp: SLP, a0: object, j: int, sigma: str) -> None:
     src = BitQuery(_with_a0(slp, a0), j)
@@ -60,14 +61,14 @@ def test_bit_instances_answer_bitslp(slp: SLP, a0: object, j: int, sigma: str) -
     assert answer_via_slp(src.slp, j) == want
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(slps(max_gates=6), POW2, st.integers(-3, 20))
 def test_bit_reduction_verifier(slp: SLP, a0: object, j: int) -> None:
     report = verify(SlpToBackpropBit(), BitQuery(_with_a0(slp, a0), j))
     assert_verified(report)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(slps(max_gates=6), st.integers(1, 5))
 def test_sign_instances(slp: SLP, copies: int) -> None:
     assume(slp.a0 != 0)
@@ -92,7 +93,7 @@ def test_sign_fix_never_zero() -> None:
         sign_fix(SLP("1/2", []))
 
 
-@settings(max_examples=20, deadline=None)
+@examples(20)
 @given(slps(max_gates=3), st.integers(0, 12))
 def test_bounded_bit_shift(slp: SLP, j: int) -> None:
     slp = _with_a0(slp, 1)
@@ -107,7 +108,7 @@ def test_bounded_bit_shift(slp: SLP, j: int) -> None:
     assert_verified(verify(SlpToBackpropBit(bounded=True), BitQuery(slp, j)))
 
 
-@settings(max_examples=15, deadline=None)
+@examples(15)
 @given(slps(max_gates=3))
 def test_bounded_sign(slp: SLP) -> None:
     slp = _with_a0(slp, 1)
@@ -129,7 +130,7 @@ def test_reduction_errors() -> None:
         PosSlpToBackpropSign(copies=0)
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(networks_with_inputs(max_nodes=5), st.data())
 def test_solver_matches_network_backward(pair, data) -> None:
     from ermbit.network.erm import BackpropInstance, Sample
@@ -147,7 +148,7 @@ def test_solver_matches_network_backward(pair, data) -> None:
     assert (g.dw, g.db) == (dw, db)
 
 
-@settings(max_examples=25, deadline=None)
+@examples(25)
 @given(cnfs(max_vars=4, max_clauses=3, max_width=3), st.sampled_from(SIGMAS))
 def test_count_via_backprop(cnf: CNF, sigma: str) -> None:
     r = count_via_backprop(cnf, sigma)
@@ -156,7 +157,7 @@ def test_count_via_backprop(cnf: CNF, sigma: str) -> None:
     assert r.instances == len(r.bits) >= 1
 
 
-@settings(max_examples=15, deadline=None)
+@examples(15)
 @given(cnfs(max_vars=4, max_clauses=3, max_width=3))
 def test_count_via_backprop_slp_route(cnf: CNF) -> None:
     r = count_via_backprop(cnf, route="slp")

@@ -9,7 +9,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import BackendUnavailable, InputError
@@ -25,7 +25,8 @@ from ermbit.studies.bit_growth import (
     measure_row,
     plot,
 )
-from tests.reference_net import reference
+from tests.profiles import examples
+from tests.reference import reference
 
 WIDTH, DEPTH = 3, 6
 
@@ -126,7 +127,7 @@ def test_scale_multiplies_every_weight_and_no_bias() -> None:
     assert [e.b for e in one.edges] == [e.b for e in three.edges]
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(st.integers(1, 1 << 4000), st.integers(1, 1 << 4000))
 def test_log2_display_brackets_the_exact_rational(p: int, q: int) -> None:
     value = log2_display(f"{p}/{q}")

@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit import exact
@@ -28,27 +28,20 @@ from ermbit.reductions.bitslp_to_erm import BitslpToErm, PosSlpToErm, erm_bit_bo
 from ermbit.reductions.slp_to_network import slp_network
 from ermbit.slp import SLP, bit
 from ermbit.solvers.erm.pinned import accepts_exact, solve_erm
+from tests.profiles import examples
+from tests.reference import ref_bit, slp_values
 from tests.strategies import brute_count, cnfs
 from tests.strategies_slp import slps
 from tests.verified import assert_verified
 
-PROPS = settings(max_examples=30, deadline=None)
-FEW = settings(max_examples=12, deadline=None)
+PROPS = examples(30)
+FEW = examples(12)
 SIGMAS = ("z**2", "z**3 + 2*z", "z**2/3 - z + 5", "1 - 2*z**4")
 
 
 def n_p(slp: SLP) -> Fraction:
     """The SLP's value on Fractions (independent of ermbit.slp)."""
-    vals = [Fraction(int(slp.a0.numerator), int(slp.a0.denominator))]
-    for g in slp.gates:
-        a, b = vals[g.j], vals[g.k]
-        vals.append(a + b if g.op == "+" else a - b if g.op == "-" else a * b)
-    return vals[-1]
-
-
-def ref_bit(q: Fraction, j: int) -> int:
-    scaled = abs(q) * Fraction(2) ** (-j)
-    return (scaled.numerator // scaled.denominator) % 2
+    return slp_values(slp)[-1]
 
 
 def scrambled(inst: ERMInstance) -> ERMInstance:

@@ -8,10 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from ermbit.cli import main
 from ermbit.cnf import CNF
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 
 
@@ -28,7 +29,7 @@ def cnf_file(tmp_path: Path) -> Path:
     return p
 
 
-@settings(max_examples=25, deadline=None)
+@examples(25)
 @given(cnfs(max_vars=5, max_clauses=5))
 def test_count_every_method_agrees_with_brute_force(cnf: CNF) -> None:
     import tempfile

@@ -9,15 +9,16 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pysat.formula import CNF as PysatCNF
 
 from ermbit.cnf import CNF
 from ermbit.errors import DimacsError, InputError, InputTypeError
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 
-SETTINGS = settings(max_examples=50, deadline=None)
+SETTINGS = examples(50)
 
 # --------------------------------------------------------------------------- golden errors
 

@@ -7,7 +7,7 @@ import random
 import types
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.cnf import CNF
@@ -22,6 +22,7 @@ from ermbit.solvers.sat.counting import (
     count,
     cross_check,
 )
+from tests.profiles import examples
 
 LOCAL_METHODS = ("brute", "dpll", "enum", "auto")
 
@@ -62,7 +63,7 @@ def random_kcnf(n: int, ratio_num: int, ratio_den: int, seed: int, k: int = 3) -
 # --- agreement of the local methods -------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(small_cnfs())
 def test_local_methods_agree_with_reference(cnf: CNF) -> None:
     expected = reference_count(cnf)
@@ -72,7 +73,7 @@ def test_local_methods_agree_with_reference(cnf: CNF) -> None:
         assert got == expected, method
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(small_cnfs())
 def test_projected_counts_agree_with_reference(cnf: CNF) -> None:
     expected = reference_count(cnf, projected=True)
@@ -80,7 +81,7 @@ def test_projected_counts_agree_with_reference(cnf: CNF) -> None:
         assert count(cnf, method, projected=True) == expected, method
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(small_cnfs(max_vars=12, max_clauses=14))
 def test_auto_without_ganak_uses_dpll_on_components(cnf: CNF) -> None:
     # Thresholds lowered so that small formulas reach every local branch of auto.
@@ -258,7 +259,7 @@ def test_ganak_large_count_beyond_decimal_conversion_limit() -> None:
     assert count(f, "ganak") == 3 * 2**14998
 
 
-@settings(max_examples=15, deadline=None)
+@examples(15)
 @given(small_cnfs())
 def test_ganak_agrees_with_reference(cnf: CNF) -> None:
     pytest.importorskip("pyganak")
@@ -276,7 +277,7 @@ def _spy(mp: pytest.MonkeyPatch, module: object, name: str, calls: list[str]) ->
     mp.setattr(module, name, wrapper)
 
 
-@settings(max_examples=12, deadline=None)
+@examples(12)
 @given(small_cnfs(max_vars=12, max_clauses=10, min_width=1), st.sampled_from(("race", "ganak")))
 def test_auto_race_and_ganak_paths(cnf: CNF, winner: str) -> None:
     pytest.importorskip("pyganak")

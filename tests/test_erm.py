@@ -12,7 +12,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit import exact
@@ -20,19 +20,15 @@ from ermbit.errors import FormatError, InputError
 from ermbit.formats import dumps, loads
 from ermbit.network.erm import BackpropInstance, ERMInstance, Loss, Sample, Witness
 from ermbit.network.model import Network
+from tests.profiles import examples
+from tests.reference import ref_bit
 from tests.strategies_net import rationals
 
-PROPS = settings(max_examples=50, deadline=None)
+PROPS = examples(50)
 
 
 def line(w: Any = "1/2", b: Any = 0) -> Network:
     return Network.from_specs({"s": "id", "t": "id"}, [("s", "t", w, b)], ["t"])
-
-
-def ref_bit(q: Fraction, j: int) -> int:
-    """docs: model.md: floor(2^(−j)·|u|/v) mod 2, written out on Fractions."""
-    scaled = abs(q) * Fraction(2) ** (-j)
-    return (scaled.numerator // scaled.denominator) % 2
 
 
 def ref_loss(kind: str, yhat: Fraction, y: Fraction, j: int) -> Fraction:

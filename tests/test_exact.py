@@ -6,13 +6,14 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import InputError, InputTypeError
 from ermbit.exact import Q, Z, bit, enc, fmt, parse, parse_int, size
+from tests.profiles import examples
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = examples(60)
 
 BIG = 2**80
 integers = st.integers(-BIG, BIG)

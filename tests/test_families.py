@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.cnf import CNF
@@ -39,9 +39,10 @@ from ermbit.instances import (
     random_mixed_cnf,
     xor_system,
 )
+from tests.profiles import examples
 
 REPO = Path(__file__).resolve().parents[1]
-SETTINGS = settings(max_examples=40, deadline=None)
+SETTINGS = examples(40)
 seeds = st.integers(0, 2**40)
 
 

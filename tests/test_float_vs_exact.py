@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 pytest.importorskip("numpy")
@@ -21,6 +21,7 @@ from ermbit.studies.float_vs_exact import (
     square_chain,
     study,
 )
+from tests.profiles import examples
 from tests.strategies_net import networks_with_inputs
 
 
@@ -64,7 +65,7 @@ def test_float_bit() -> None:
     assert float_bit(math.nan, 0) is None
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(networks_with_inputs(max_nodes=5, max_degree=2), st.data())
 def test_float_pass_close_to_exact_on_small_networks(pair, data) -> None:
     net, x = pair

@@ -6,15 +6,16 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from ermbit import exact, formats
 from ermbit.errors import FormatError, InputError
 from ermbit.formats import Document, dumps, loads, read, register_kind, write
 from ermbit.slp import SLP
+from tests.profiles import examples
 from tests.strategies_slp import slps
 
-PROPS = settings(max_examples=50, deadline=None)
+PROPS = examples(50)
 META = {
     "reduction": "sharpsat-kronecker",
     "count_bits": {"offset": 12345678901234567890, "width": 4},

@@ -13,15 +13,16 @@ from fractions import Fraction
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
 from ermbit.exact import Q, to_fraction
 from ermbit.reductions.gadgets import Gadget, gadget
 from ermbit.studies.gadget_negative import NegativeResult, _modular_ranks, gadget_negative
+from tests.profiles import examples
 
-SETTINGS = settings(max_examples=40, deadline=None)
+SETTINGS = examples(40)
 F = Fraction
 
 # Lemma 3.1 check values: σ coefficients ascending -> κ.
@@ -280,7 +281,7 @@ def test_modular_certificate_against_sympy(
 
 @given(st.lists(st.tuples(st.integers(1, 9), st.integers(1, 9)), min_size=1, max_size=8),
        st.integers(0, 4), st.sampled_from([-1, -2, 2, 3]))  # fmt: skip
-@settings(max_examples=30, deadline=None)
+@examples(30)
 def test_modular_ranks_match_rational_ranks(pts: list, max_shift: int, alpha: int) -> None:
     # For integer α the entries are rational: GF(P) ranks must equal the exact ones (P > 2³¹
     # cannot divide the small minors here) -- a check of the modular elimination itself.

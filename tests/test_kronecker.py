@@ -11,7 +11,7 @@ import itertools
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.checking.verifier import verify
@@ -21,6 +21,7 @@ from ermbit.reductions.bnslp import SlpToBnslp
 from ermbit.reductions.perm_to_slp import PermToSlp
 from ermbit.reductions.sat_to_slp import SatToSlp, kronecker_parameters
 from ermbit.slp import SLP, evaluate, evaluate_int, values
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 from tests.strategies_slp import slps
 from tests.verified import assert_verified
@@ -51,7 +52,7 @@ def test_edge_cases(cnf: CNF, expected: int) -> None:
     assert _block(evaluate_int(t.slp), t.offset, t.width) == expected == brute_count(cnf)
 
 
-@settings(max_examples=80, deadline=None)
+@examples(80)
 @given(cnfs(max_vars=6, max_clauses=5, max_width=3))
 def test_kronecker_count_equals_brute_force(cnf: CNF) -> None:
     t = SatToSlp().forward(cnf)
@@ -59,7 +60,7 @@ def test_kronecker_count_equals_brute_force(cnf: CNF) -> None:
     assert t.file_meta()["count_bits"] == {"offset": t.offset, "width": t.width}
 
 
-@settings(max_examples=25, deadline=None)
+@examples(25)
 @given(cnfs(max_vars=5, max_clauses=4, max_width=3))
 def test_generic_verifier_accepts_sat_to_slp(cnf: CNF) -> None:
     report = verify(SatToSlp(), cnf)
@@ -91,7 +92,7 @@ def test_permanent_spec_vector() -> None:
     assert _block(evaluate_int(t.slp), t.offset, t.width) == 2
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(matrices)
 def test_permanent_equals_brute_force(a: tuple[tuple[int, ...], ...]) -> None:
     t = PermToSlp().forward(a)
@@ -104,7 +105,7 @@ def test_permanent_rejects_bad_matrices(bad: object) -> None:
         PermToSlp().forward(bad)  # type: ignore[arg-type]
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(slps(max_gates=6, integer=True))
 def test_bnslp_values_bounded_and_shift_exact(p: SLP) -> None:
     if p.a0 != 1:

@@ -15,7 +15,7 @@ from itertools import combinations
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
@@ -32,8 +32,9 @@ from ermbit.solvers.lp.program import (
     verify_certificate,
 )
 from ermbit.solvers.lp.rounding import _by_projection
+from tests.profiles import examples
 
-SETTINGS = settings(max_examples=60, deadline=None)
+SETTINGS = examples(60)
 VARS = ("a", "b", 2, "d")
 
 # -- the oracle -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given, settings
+from hypothesis import given
 
 from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
@@ -12,6 +12,7 @@ from ermbit.problems.nae import NAEFormula, nae_satisfied
 from ermbit.problems.splitting import is_split, literal_element
 from ermbit.reductions.nae_to_splitting import NaeToSplitting
 from ermbit.reductions.sat_to_nae import SatToNae
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 from tests.verified import assert_caught, assert_verified
 
@@ -28,7 +29,7 @@ def _nae_models(f: NAEFormula) -> list[tuple[bool, ...]]:
     return out
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(cnfs(max_vars=5, max_clauses=5, max_width=3))
 def test_nae_is_two_to_one(cnf: CNF) -> None:
     nae = SatToNae().forward(cnf)
@@ -40,7 +41,7 @@ def test_nae_is_two_to_one(cnf: CNF) -> None:
         assert cnf.satisfied_by(SatToNae().back(cnf, nae, m))
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(cnfs(max_vars=4, max_clauses=4, max_width=3))
 def test_ordered_splits_equal_nae_models(cnf: CNF) -> None:
     nae = SatToNae().forward(cnf)
@@ -50,7 +51,7 @@ def test_ordered_splits_equal_nae_models(cnf: CNF) -> None:
     assert {NaeToSplitting().back(nae, sp, s) for s in splits} == set(_nae_models(nae))
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(cnfs(max_vars=4, max_clauses=4, max_width=3))
 def test_generic_verifier_on_both_links(cnf: CNF) -> None:
     r1 = verify(SatToNae(), cnf)

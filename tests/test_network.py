@@ -1,9 +1,8 @@
-"""Tests of ermbit.network.model / ermbit.network.engine.passes against naive evaluators written
-here.
+"""Tests of ermbit.network.model / ermbit.network.engine.passes against the reference.
 
-Ground truth is computed straight from the paper §2 formula with
-:class:`fractions.Fraction` (one node at a time, no common denominators), derivatives by
-forward-mode dual numbers and by exact finite differences; none of it calls the code
+Ground truth is :func:`tests.reference.naive`: the paper §2 formula with
+:class:`fractions.Fraction` (one node at a time, no common denominators); derivatives by
+its forward-mode dual numbers and by exact finite differences; none of it calls the code
 under test beyond reading the network's fields.
 """
 
@@ -18,129 +17,24 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ermbit import formats
 from ermbit.errors import BudgetExceeded, FormatError, InputError, InputTypeError
-from ermbit.exact import Q, Z, parse, size, to_fraction
+from ermbit.exact import Q, Z, parse, size
 from ermbit.network.activations import Identity, PiecewiseLinear, Polynomial, ReLU
 from ermbit.network.model import Edge, Network, NetworkBuilder
+from tests.profiles import examples
+from tests.reference import eps, fr, naive
 from tests.strategies_net import networks, networks_with_inputs, rationals
 
 F = Fraction
-SETTINGS = settings(max_examples=40, deadline=None)
-
-# ---------------------------------------------------------------- naive reference
-
-
-def sigma(act: Any, z: Any) -> Any:
-    """σ(z) by kind, from the activation's fields (works on Fractions and duals)."""
-    if act.kind == "id":
-        return z
-    if act.kind == "relu":
-        return z if _val(z) > 0 else z * 0
-    if act.kind == "poly":
-        acc = z * 0
-        for k, c in enumerate(act.coeffs):
-            term = z * 0 + to_fraction(c)
-            for _ in range(k):
-                term = term * z
-            acc = acc + term
-        return acc
-    i = _piece(act, _val(z))
-    return z * to_fraction(act.slopes[i]) + to_fraction(act.intercepts[i])
-
-
-def _piece(act: Any, z: Fraction) -> int:
-    ts = [to_fraction(t) for t in act.breakpoints]
-    return next((i for i, t in enumerate(ts) if z <= t), len(ts))
-
-
-def _val(z: Any) -> Fraction:
-    return z.a if isinstance(z, Dual) else z
-
-
-class Dual:
-    """a + b·ε with ε² = 0 over Fractions; σ(Dual) uses the chain rule below."""
-
-    def __init__(self, a: Any, b: Any = 0) -> None:
-        self.a, self.b = F(a), F(b)
-
-    def __add__(self, o: Any) -> Dual:
-        o = o if isinstance(o, Dual) else Dual(o)
-        return Dual(self.a + o.a, self.b + o.b)
-
-    __radd__ = __add__
-
-    def __mul__(self, o: Any) -> Dual:
-        o = o if isinstance(o, Dual) else Dual(o)
-        return Dual(self.a * o.a, self.a * o.b + self.b * o.a)
-
-    __rmul__ = __mul__
-
-
-def naive(
-    net: Network, x: dict[str, Any], theta: dict[Any, Any] | None = None, dual: Any = None
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Pre-activations and values by the defining formula of f^v, node by node (memoised recursion).
-
-    ``dual = (edge key, "w" | "b")`` or ``("x", node)`` seeds ε on that quantity.
-    """
-    params = {e.key: (F(to_fraction(e.w)), F(to_fraction(e.b))) for e in net.edges}
-    for k, (w, b) in (theta or {}).items():
-        params[k] = (F(w), F(b))
-    acts = dict(net.nodes)
-    incoming: dict[str, list[tuple[str, Any, Any]]] = {v: [] for v in acts}
-    for (u, v), (w, b) in params.items():
-        if dual is not None and dual[0] == (u, v):
-            w, b = (Dual(w, 1), Dual(b)) if dual[1] == "w" else (Dual(w), Dual(b, 1))
-        incoming[v].append((u, w, b))
-    pre: dict[str, Any] = {}
-    val: dict[str, Any] = {}
-
-    def f(v: str) -> Any:
-        if v not in val:
-            xv = F(x.get(v, 0))
-            if dual is not None and dual == ("x", v):
-                xv = Dual(xv, 1)
-            if not incoming[v]:
-                pre[v] = val[v] = xv
-            else:
-                pre[v] = z = xv + sum((w * f(u) + b for u, w, b in incoming[v]), F(0))
-                val[v] = sigma(acts[v], z) if not isinstance(z, Dual) else dual_sigma(acts[v], z)
-        return val[v]
-
-    for v in acts:
-        f(v)
-    return pre, val
-
-
-def dsigma(act: Any, z: Fraction) -> Fraction:
-    if act.kind == "id":
-        return F(1)
-    if act.kind == "relu":
-        return F(1) if z > 0 else F(0)  # the documented convention ReLU'(0) = 0
-    if act.kind == "poly":
-        return sum((k * to_fraction(c) * z ** (k - 1) for k, c in enumerate(act.coeffs) if k), F(0))
-    return to_fraction(act.slopes[_piece(act, z)])
-
-
-def dual_sigma(act: Any, z: Dual) -> Dual:
-    return Dual(sigma(act, z.a), dsigma(act, z.a) * z.b)
+SETTINGS = examples(40)
 
 
 def loss(vals: dict[str, Any], seed: dict[str, Fraction]) -> Any:
     return sum((c * vals[v] for v, c in seed.items()), F(0))
-
-
-def eps(z: Any) -> Fraction:
-    """The ε part (0 for a plain Fraction, which does not depend on the seeded quantity)."""
-    return z.b if isinstance(z, Dual) else F(0)
-
-
-def fr(q: Any) -> Fraction:
-    return to_fraction(q)
 
 
 # ---------------------------------------------------------------- forward
@@ -296,7 +190,7 @@ def _derivative_by_interpolation(f: Any, degree: int, step: Fraction) -> Fractio
     return total
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(networks_with_inputs(kinds=("id", "poly"), max_degree=2, max_nodes=5, max_den=2), st.data())
 def test_exact_finite_differences_polynomial(case: Any, data: Any) -> None:
     net, x = case
@@ -349,7 +243,7 @@ def _pattern(net: Network, pre: dict[str, Fraction]) -> tuple[Any, ...] | None:
     return tuple(out)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(networks_with_inputs(kinds=("id", "relu", "pl"), max_nodes=5), st.data())
 def test_finite_differences_piecewise_linear_away_from_kinks(case: Any, data: Any) -> None:
     net, x = case

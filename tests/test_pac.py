@@ -6,18 +6,19 @@ import math
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import InputError
 from ermbit.studies.pac import adversarial_pair, min_samples, table
+from tests.profiles import examples
 
 
 def _h(c: Fraction, x: int, q: int) -> Fraction:
     return Fraction(math.floor(c * x * 2**q), 2**q)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(st.integers(1, 40))
 def test_pair_disagrees_exactly_on_the_last_point(q: int) -> None:
     c1, c2 = (Fraction(int(c.numerator), int(c.denominator)) for c in adversarial_pair(q))
@@ -26,7 +27,7 @@ def test_pair_disagrees_exactly_on_the_last_point(q: int) -> None:
     assert bad == [q]
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(st.integers(1, 60), st.sampled_from([Fraction(1, 10), Fraction(1, 4), Fraction(1, 100)]))
 def test_min_samples_is_minimal_and_at_least_q_log(q: int, delta: Fraction) -> None:
     m = min_samples(q, f"{delta.numerator}/{delta.denominator}")

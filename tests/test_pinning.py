@@ -6,7 +6,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ermbit import exact
@@ -33,12 +33,13 @@ from ermbit.reductions.pinning import (
 from ermbit.reductions.slp_to_network import slp_network
 from ermbit.solvers.erm.pinned import solve_erm
 from ermbit.solvers.erm.presolve import presolve
+from tests.profiles import examples
 from tests.strategies_net import activations, rationals
 from tests.strategies_slp import slps
 from tests.verified import assert_verified
 
-PROPS = settings(max_examples=40, deadline=None)
-FEW = settings(max_examples=20, deadline=None)
+PROPS = examples(40)
+FEW = examples(20)
 SIGMAS = ("z**2", "z**3 + 2*z", "z**2/3 - z + 5", "1 - 2*z**4")
 BIG = 10**9
 

@@ -13,7 +13,7 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import InputError
@@ -23,9 +23,10 @@ from ermbit.network.erm import ERMInstance, Sample
 from ermbit.network.model import Network, NetworkBuilder
 from ermbit.reductions.pinning import pin_instance
 from ermbit.solvers.erm.pattern import solve_pl
+from tests.profiles import examples
 
 GRID = (-2, -1, 0, 1, 2)
-SETTINGS = settings(max_examples=40, deadline=None)
+SETTINGS = examples(40)
 
 
 def brute(inst: ERMInstance, grid: tuple[int, ...] = GRID) -> list[dict[Any, Any]]:
@@ -87,7 +88,7 @@ def test_planted_instances_are_solved(case: tuple[ERMInstance, Any]) -> None:
     assert res.loss == 0 and res.enc_bits == res.witness.enc() <= inst.bit_bound
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(tiny(planted=False))
 def test_agrees_with_brute_force_on_a_grid(case: tuple[ERMInstance, Any]) -> None:
     inst, _ = case

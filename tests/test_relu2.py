@@ -10,7 +10,7 @@ import itertools
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.checking.verifier import verify
@@ -21,6 +21,7 @@ from ermbit.problems.nae import NAEFormula, nae_satisfied
 from ermbit.problems.splitting import SetSplitting, literal_element
 from ermbit.reductions.splitting_to_relu import SatToRelu2, SplittingToRelu2
 from ermbit.solvers.erm.pattern import solve_pl
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 from tests.verified import assert_verified
 
@@ -44,7 +45,7 @@ def splittings(draw: Any, max_size: int = 5, max_sets: int = 5) -> SetSplitting:
     return SetSplitting(d, tuple(tuple(c) for c in sets))
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(splittings())
 def test_lift_back_and_solver_agree_with_brute_force(sp: SetSplitting) -> None:
     red = SplittingToRelu2()
@@ -62,21 +63,21 @@ def test_lift_back_and_solver_agree_with_brute_force(sp: SetSplitting) -> None:
         assert red.back(sp, t, res.witness) in splits
 
 
-@settings(max_examples=15, deadline=None)
+@examples(15)
 @given(splittings(max_size=4, max_sets=4))
 def test_generic_verifier_passes(sp: SetSplitting) -> None:
     report = verify(SplittingToRelu2(), sp)
     assert_verified(report)
 
 
-@settings(max_examples=6, deadline=None)
+@examples(6)
 @given(splittings(max_size=3, max_sets=3))
 def test_generic_verifier_passes_pinned(sp: SetSplitting) -> None:
     report = verify(SplittingToRelu2(pinned=True), sp)
     assert_verified(report)
 
 
-@settings(max_examples=15, deadline=None)
+@examples(15)
 @given(cnfs(max_vars=3, max_clauses=4, max_width=3))
 def test_composed_chain_passes_the_verifier(cnf: CNF) -> None:
     report = verify(SatToRelu2(), cnf)
@@ -86,7 +87,7 @@ def test_composed_chain_passes_the_verifier(cnf: CNF) -> None:
     assert widths == sorted(len(c) + 1 for c in cnf.clauses)  # clause width + 1 (z)
 
 
-@settings(max_examples=5, deadline=None)
+@examples(5)
 @given(cnfs(max_vars=3, max_clauses=3, max_width=3))
 def test_composed_chain_pinned(cnf: CNF) -> None:
     red = SatToRelu2(pinned=True)

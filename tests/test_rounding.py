@@ -7,7 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import InputError, InputTypeError
@@ -18,7 +18,8 @@ from ermbit.network.model import Network
 from ermbit.studies.app_e import app_e_bound
 from ermbit.studies.bit_growth import bit_growth, layered_network
 from ermbit.studies.rounding import Rounded, clipped_forward_bound, rounding_study
-from tests.reference_net import reference
+from tests.profiles import examples
+from tests.reference import reference
 from tests.strategies_net import activations, inputs, networks, rationals
 
 
@@ -37,7 +38,7 @@ def _expected(act: Activation, k: int, clip: Fraction | None, z: Fraction) -> Fr
 clips = st.one_of(st.none(), rationals(5, 4).filter(lambda c: c > 0))
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(activations(), st.integers(0, 6), clips, st.integers(-200, 200), st.integers(1, 12))
 def test_integer_interface_matches_the_rational_definition(
     inner: Activation, k: int, clip: Fraction | None, p: int, d: int
@@ -65,7 +66,7 @@ def _rounded(net: Network, k: int, clip: str | None) -> Network:
     return Network(nodes, net.edges, net.outputs)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(st.data(), st.integers(0, 5), st.sampled_from([None, "1", "5/2"]))
 def test_passes_on_rounded_networks_match_the_reference(data: Any, k: int, clip: Any) -> None:
     base = data.draw(networks(kinds=("id", "relu", "poly", "pl"), max_degree=2, max_nodes=5))

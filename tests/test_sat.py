@@ -6,13 +6,14 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError, VerificationFailed
 from ermbit.solvers.sat import cdcl as sat
 from ermbit.solvers.sat.cdcl import SatResult, is_satisfiable, solve
+from tests.profiles import examples
 
 
 @st.composite
@@ -32,7 +33,7 @@ def reference_satisfiable(cnf: CNF) -> bool:
     return False
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(small_cnfs())
 def test_solve_agrees_with_brute_force_and_model_satisfies(cnf: CNF) -> None:
     result = solve(cnf)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from ermbit.checking.verifier import verify
 from ermbit.cnf import CNF
@@ -14,6 +14,7 @@ from ermbit.exact import Q
 from ermbit.network.erm import Witness
 from ermbit.reductions.sat_to_relu import SatToRelu
 from ermbit.solvers.erm.pattern import solve_pl
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 from tests.verified import assert_verified
 
@@ -26,7 +27,7 @@ def _models(cnf: CNF) -> list[tuple[bool, ...]]:
     ]
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(cnfs(max_vars=5, max_clauses=6, max_width=3))
 def test_lift_gives_admissible_zero_loss_witnesses_and_back_inverts(cnf: CNF) -> None:
     red = SatToRelu()
@@ -39,7 +40,7 @@ def test_lift_gives_admissible_zero_loss_witnesses_and_back_inverts(cnf: CNF) ->
         assert red.back(cnf, t, w) == model
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(cnfs(max_vars=5, max_clauses=7, max_width=3))
 def test_solver_decides_and_back_gives_a_model(cnf: CNF) -> None:
     red = SatToRelu()
@@ -53,14 +54,14 @@ def test_solver_decides_and_back_gives_a_model(cnf: CNF) -> None:
         assert res.exhausted
 
 
-@settings(max_examples=20, deadline=None)
+@examples(20)
 @given(cnfs(max_vars=4, max_clauses=5, max_width=3))
 def test_generic_verifier_passes(cnf: CNF) -> None:
     report = verify(SatToRelu(), cnf)
     assert_verified(report)
 
 
-@settings(max_examples=8, deadline=None)
+@examples(8)
 @given(cnfs(max_vars=3, max_clauses=4, max_width=3))
 def test_generic_verifier_passes_pinned(cnf: CNF) -> None:
     report = verify(SatToRelu(pinned=True), cnf)

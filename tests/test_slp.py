@@ -6,7 +6,7 @@ import random
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit import exact
@@ -29,34 +29,14 @@ from ermbit.slp import (
     sign,
     values,
 )
+from tests.profiles import examples
+from tests.reference import fsize, ref_bit, ref_sign, slp_values
 from tests.strategies_slp import slps
 
-PROPS = settings(max_examples=60, deadline=None)
+PROPS = examples(60)
 
 
 # ---------------------------------------------------------------- reference
-
-
-def ref_values(slp: SLP) -> list[Fraction]:
-    """Every value a_0..a_l, computed with Fraction and nothing from ermbit.slp."""
-    vals = [exact.to_fraction(slp.a0)]
-    for g in slp.gates:
-        x, y = vals[g.j], vals[g.k]
-        vals.append(x + y if g.op == "+" else x - y if g.op == "-" else x * y)
-    return vals
-
-
-def ref_size(q: Fraction) -> int:
-    return 1 + abs(q.numerator).bit_length() + q.denominator.bit_length()
-
-
-def ref_bit(q: Fraction, j: int) -> int:
-    """floor(2**(-j) |u| / v) mod 2, straight from docs: model.md."""
-    return int(abs(q) / Fraction(2) ** j) % 2
-
-
-def ref_sign(q: Fraction) -> int:
-    return (q > 0) - (q < 0)
 
 
 def chain(base: int, squarings: int) -> SLP:
@@ -86,7 +66,7 @@ def test_gate_and_slp_validation():
 
 def test_values_of_a_small_program():
     s = SLP(2, [("*", 0, 0), ("-", 0, 1), ("*", 2, 2)])
-    assert ref_values(s) == [2, 4, -2, 4]
+    assert slp_values(s) == [2, 4, -2, 4]
     assert values(s) == [2, 4, -2, 4]
     assert evaluate(s) == 4 and evaluate_int(s) == 4
     assert evaluate(SLP(5)) == 5
@@ -98,7 +78,7 @@ def test_values_of_a_small_program():
 @PROPS
 @given(slps(integer=True) | slps(integer=False))
 def test_evaluate_matches_reference(slp):
-    ref = ref_values(slp)
+    ref = slp_values(slp)
     assert exact.to_fraction(evaluate(slp)) == ref[-1]
     assert [exact.to_fraction(v) for v in values(slp)] == ref
     if slp.is_integer:
@@ -112,7 +92,7 @@ def test_evaluate_matches_reference(slp):
 @given(slps(max_gates=14, integer=True) | slps(max_gates=14, integer=False))
 def test_predict_bits_is_an_upper_bound(slp):
     predicted = predict_bits(slp)
-    actual = [ref_size(v) for v in ref_values(slp)]
+    actual = [fsize(v) for v in slp_values(slp)]
     assert len(predicted) == len(actual)
     assert all(p >= a for p, a in zip(predicted, actual, strict=True))
 
@@ -127,7 +107,7 @@ def test_magnitude_bounds_hold_exactly(shape, p, q):
 
 def check_magnitudes(slp: SLP) -> None:
     bounds, degrees, _, _ = _magnitudes(slp)
-    for v, (m, e), d in zip(ref_values(slp), bounds, degrees, strict=True):
+    for v, (m, e), d in zip(slp_values(slp), bounds, degrees, strict=True):
         assert abs(v) * slp.a0.denominator**d <= m * 2**e
 
 
@@ -138,19 +118,19 @@ def test_predict_bits_on_far_apart_magnitudes():
         big = [("*", i, i) for i in range(12)]
         s = SLP(a0, [*big, ("+", 12, 0), ("-", 0, 12), ("+", 13, 14), ("*", 15, 15)])
         check_magnitudes(s)
-        for i, (p, v) in enumerate(zip(predict_bits(s), ref_values(s), strict=True)):
-            assert ref_size(v) <= p
+        for i, (p, v) in enumerate(zip(predict_bits(s), slp_values(s), strict=True)):
+            assert fsize(v) <= p
             # a_15 = 2 a_0 cancels, which sizes cannot see; for q = 3 the denominator
             # bound q**d < 2**(2d) is loose by design
             if i <= 14 and a0 != "2/3":
-                assert p <= ref_size(v) + 4
+                assert p <= fsize(v) + 4
     assert predict_bits(chain(3, 40))[-1] - int(2**40 * Fraction(1584962500721, 10**12)) < 40
 
 
 @PROPS
 @given(slps(integer=True), st.integers(0, 80), st.integers(1, 10**6))
 def test_evaluate_mod_matches_reference(slp, k, m):
-    n = ref_values(slp)[-1].numerator
+    n = slp_values(slp)[-1].numerator
     assert evaluate_mod(slp, 2**k) == n % 2**k
     assert evaluate_mod(slp, m) == n % m
     p = int(exact.next_prime(m))
@@ -169,7 +149,7 @@ def test_evaluate_mod_rejects_bad_input():
 @PROPS
 @given(slps(integer=True) | slps(integer=False), st.integers(-12, 90))
 def test_bit_matches_reference(slp, j):
-    v = ref_values(slp)[-1]
+    v = slp_values(slp)[-1]
     assert bit(slp, j) == ref_bit(v, j)
     assert bitslp(slp, j) == (ref_bit(v, j) == 1)
 
@@ -177,14 +157,14 @@ def test_bit_matches_reference(slp, j):
 @PROPS
 @given(slps(integer=True), st.integers(0, 90))
 def test_bits_low_matches_reference(slp, j):
-    v = ref_values(slp)[-1]
+    v = slp_values(slp)[-1]
     assert bits_low(slp, j) == abs(v.numerator) % 2 ** (j + 1)
 
 
 @PROPS
 @given(slps(integer=True) | slps(integer=False))
 def test_sign_matches_reference(slp):
-    s = ref_sign(ref_values(slp)[-1])
+    s = ref_sign(slp_values(slp)[-1])
     assert s in possible_signs(slp)
     assert sign(slp) == s
     assert posslp(slp) == (s > 0)
@@ -193,7 +173,7 @@ def test_sign_matches_reference(slp):
 @PROPS
 @given(slps(integer=True) | slps(integer=False), st.integers(0, 2**32))
 def test_zero_test_mod_primes(slp, seed):
-    zero = ref_values(slp)[-1] == 0
+    zero = slp_values(slp)[-1] == 0
     # a non-zero value of at most a few thousand bits has no 64-bit prime factor
     # drawn with probability above ~2**-50, so the answer is checkable both ways
     assert is_zero_mod_primes(slp, 3, random.Random(seed)) == zero
@@ -274,7 +254,7 @@ def test_build_out_with_and_without_pruning(a0):
     y = b.mul(x, 0)
     b.sub(y, x)
     for out in range(b.last + 1):
-        want = ref_values(b.build())[out]
+        want = slp_values(b.build())[out]
         assert exact.to_fraction(evaluate(b.build(out))) == want
         assert exact.to_fraction(evaluate(b.build(out, prune=True))) == want
         assert b.build(out, prune=True).length <= out
@@ -316,7 +296,7 @@ def test_budget_refuses_before_computing():
         assert "budget_bits=" in info.value.hint
     with pytest.raises(BudgetExceeded) as info:
         evaluate(chain(3, 10), budget_bits=1000)
-    assert info.value.budget == 1000 and info.value.predicted >= ref_size(Fraction(3**1024))
+    assert info.value.budget == 1000 and info.value.predicted >= fsize(Fraction(3**1024))
     # a bit low enough, or above the top: answered exactly without the full value
     assert bit(s, 5) == int(exact.powmod(3, 2**40, 2**6)) >> 5
     assert bit(s, 2**50) == 0 and sign(s) == 1

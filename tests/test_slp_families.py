@@ -5,16 +5,17 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.errors import InputError, InputTypeError
 from ermbit.instances import FAMILIES, generate
 from ermbit.instances.slp_families import random_slp
 from ermbit.slp import OPS, SLP, evaluate
+from tests.profiles import examples
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(st.integers(0, 12), st.integers(0, 2**32), st.sampled_from(["+", "-*", "+-*", "**+"]))
 def test_gates_chain_on_the_previous_one(gates: int, seed: int, ops: str) -> None:
     p = random_slp(gates, seed=seed, ops=ops)

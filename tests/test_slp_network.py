@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.checking.verifier import verify
@@ -14,6 +14,7 @@ from ermbit.network.activations import Identity, Polynomial
 from ermbit.reductions.gadgets import gadget
 from ermbit.reductions.slp_to_network import SlpToNetwork, node_values, slp_network
 from ermbit.slp import SLP, values
+from tests.profiles import examples
 from tests.strategies_slp import slps
 from tests.verified import assert_verified
 
@@ -35,7 +36,7 @@ def _check_normal_form(net) -> None:
         assert (e.w, e.b) == (1, 0)
 
 
-@settings(max_examples=40, deadline=None)
+@examples(40)
 @given(slps(max_gates=6, integer=True), st.sampled_from(SIGMAS))
 def test_node_values_integer(slp: SLP, sigma: str) -> None:
     sn = slp_network(slp, sigma)
@@ -43,7 +44,7 @@ def test_node_values_integer(slp: SLP, sigma: str) -> None:
     _check_normal_form(sn.network)
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(slps(max_gates=5, integer=False), st.sampled_from(SIGMAS))
 def test_node_values_rational(slp: SLP, sigma: str) -> None:
     sn = slp_network(slp, sigma)
@@ -52,7 +53,7 @@ def test_node_values_rational(slp: SLP, sigma: str) -> None:
     _check_normal_form(sn.network)
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(slps(max_gates=5, integer=True), st.sampled_from(SIGMAS))
 def test_verifier_passes(slp: SLP, sigma: str) -> None:
     report = verify(SlpToNetwork(sigma), slp)

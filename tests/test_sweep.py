@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from ermbit.checking.counterexample import write_counterexample
@@ -34,6 +34,7 @@ from ermbit.instances.slp_families import random_slp
 from ermbit.problems.nae import NAEFormula
 from ermbit.reductions import load
 from ermbit.slp import SLP
+from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
 from tests.verified import assert_verified
 
@@ -151,7 +152,7 @@ def test_shrunk_counterexample_is_minimal(cls: str, tmp_path: Path) -> None:
     assert small == CNF(0, ((),))
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(cnfs(max_vars=4, max_clauses=5))
 def test_shrinking_keeps_failing_and_is_one_minimal(cnf: CNF) -> None:
     red = load(FORGETFUL)
@@ -320,7 +321,7 @@ def test_bad_arguments_are_refused(
         sweep(spec, **args)
 
 
-@settings(max_examples=30, deadline=None)
+@examples(30)
 @given(st.integers(0, 2**40), st.integers(0, 50), st.integers(0, 50))
 def test_instance_seeds_are_deterministic_and_in_range(seed: int, i: int, t: int) -> None:
     s = instance_seed(seed, i, t)
