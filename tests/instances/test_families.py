@@ -41,7 +41,7 @@ from ermbit.instances import (
 )
 from tests.profiles import examples
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SETTINGS = examples(40)
 seeds = st.integers(0, 2**40)
 
@@ -89,7 +89,7 @@ def test_global_random_state_untouched() -> None:
 
 def test_output_does_not_depend_on_hash_seed() -> None:
     code = (
-        "from tests.test_families import seeded_cnfs\n"
+        "from tests.instances.test_families import seeded_cnfs\n"
         "from ermbit.instances import random_01_matrix\n"
         "print(''.join(f.to_dimacs() for f in seeded_cnfs(11)), random_01_matrix(6, seed=2))"
     )
