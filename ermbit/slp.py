@@ -57,7 +57,7 @@ _MPZ = type(exact.Z(0))
 _HINT = "pass budget_bits={n} (or --budget-bits {n} on the command line)"
 
 
-def _show(n: int) -> str:
+def _show(n: exact.IntegerLike) -> str:
     """An int for a message; ``str`` refuses ints over 4300 digits, and they are unreadable."""
     return str(n) if exact.bitlen(n) <= 64 else f"<an integer of {exact.bitlen(n)} bits>"
 
@@ -323,7 +323,7 @@ def _reducer(m: Any) -> Callable[[Any], Any]:
     return lambda v: v % m
 
 
-def evaluate_mod(slp: SLP, modulus: int) -> Any:
+def evaluate_mod(slp: SLP, modulus: exact.IntegerLike) -> Any:
     """``n_P mod m`` in ``[0, m)`` for an integer SLP, without computing ``n_P``.
 
     ``+ - *`` commute with reduction mod ``m``, so every value is reduced after each gate

@@ -266,10 +266,10 @@ class Polynomial(Activation):
         return Polynomial(tuple(k * c for k, c in enumerate(self.coeffs))[1:] or (0,))
 
     def __call__(self, z: object) -> Any:
-        z = _q(z)
+        x = _q(z)
         acc = Q(0)
         for c in reversed(self.coeffs):
-            acc = acc * z + c
+            acc = acc * x + c
         return acc
 
     def derivative(self, z: object) -> Any:

@@ -337,7 +337,7 @@ class BackpropInstance:
         """The queried bit (0/1) or sign (−1/0/1) of the gradient coordinate."""
         g = self.gradient(budget_bits=budget_bits)
         if self.query == "sign":
-            return (g > 0) - (g < 0)
+            return int(g > 0) - int(g < 0)
         assert isinstance(self.query, int)
         return exact.bit(g, self.query)
 

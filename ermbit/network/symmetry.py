@@ -262,7 +262,7 @@ def solve_edge(
 def _pl_template_points(act: Activation) -> tuple[Any, ...]:
     """Two probe points with finite preimages, plus a witness against each non-symmetry."""
     pts = [t for t in probe_points(getattr(act, "breakpoints", ())) if t != 0]
-    eqs = [(Q(0), Q(0), act(0))]
+    eqs: list[tuple[object, object, object]] = [(Q(0), Q(0), act(0))]
     chosen: list[Any] = []
     for t in pts:
         chosen.append(t)
