@@ -23,7 +23,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ermbit import exact
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
@@ -267,7 +267,7 @@ def _require_integer(slp: SLP, what: str) -> None:
         raise InputError(f"slp: {what} needs an integer SLP, but a0 = {exact.fmt(slp.a0)}")
 
 
-def evaluate_int(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
+def evaluate_int(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> exact.Integer:
     """Exact value ``n_P`` (an ``mpz``) of an integer SLP, computed in ``mpz`` only.
 
     Raises
@@ -279,10 +279,10 @@ def evaluate_int(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
     """
     _require_integer(slp, "evaluate_int")
     _check_budget(predict_bits(slp), budget_bits, "evaluating the SLP")
-    return _execute(slp, slp.a0.numerator, None, keep=False)[-1]
+    return cast(exact.Integer, _execute(slp, slp.a0.numerator, None, keep=False)[-1])
 
 
-def evaluate(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
+def evaluate(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> exact.Rational:
     """Exact value ``n_P`` as an ``mpq``; integer SLPs are run in ``mpz`` (much faster).
 
     Intermediate values are released after their last use, so memory stays near the
@@ -299,7 +299,7 @@ def evaluate(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
     if slp.is_integer:
         return exact.Q(evaluate_int(slp, budget_bits=budget_bits))
     _check_budget(predict_bits(slp), budget_bits, "evaluating the SLP")
-    return _execute(slp, slp.a0, None, keep=False)[-1]
+    return cast(exact.Rational, _execute(slp, slp.a0, None, keep=False)[-1])
 
 
 def values(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> list[Any]:
@@ -323,7 +323,7 @@ def _reducer(m: Any) -> Callable[[Any], Any]:
     return lambda v: v % m
 
 
-def evaluate_mod(slp: SLP, modulus: exact.IntegerLike) -> Any:
+def evaluate_mod(slp: SLP, modulus: exact.IntegerLike) -> exact.Integer:
     """``n_P mod m`` in ``[0, m)`` for an integer SLP, without computing ``n_P``.
 
     ``+ - *`` commute with reduction mod ``m``, so every value is reduced after each gate
@@ -343,7 +343,7 @@ def evaluate_mod(slp: SLP, modulus: exact.IntegerLike) -> Any:
     if m < 1:
         raise InputError(f"modulus: must be >= 1, got {_show(m)}")
     reduce = _reducer(m)
-    return _execute(slp, reduce(slp.a0.numerator), reduce, keep=False)[-1]
+    return cast(exact.Integer, _execute(slp, reduce(slp.a0.numerator), reduce, keep=False)[-1])
 
 
 # ---------------------------------------------------------------- signs and bits
@@ -399,7 +399,7 @@ def sign(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> int:
     return int((v > 0) - (v < 0))
 
 
-def _low_bits(slp: SLP, count: int, budget_bits: int) -> Any | None:
+def _low_bits(slp: SLP, count: int, budget_bits: int) -> exact.Integer | None:
     """``|n_P| mod 2**count`` by modular evaluation, or None when the sign is not known."""
     signs = possible_signs(slp)
     if not (signs <= {0, 1} or signs <= {-1, 0}):
@@ -412,7 +412,7 @@ def _low_bits(slp: SLP, count: int, budget_bits: int) -> Any | None:
     return r if signs <= {0, 1} else (-r) & mask
 
 
-def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> Any:
+def bits_low(slp: SLP, j: int, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> exact.Integer:
     """``|n_P| mod 2**(j+1)`` for an integer SLP: bits ``0..j`` of ``|n_P|`` (docs: model.md).
 
     The residue mod ``2**(j+1)`` is the two's complement of ``n_P``, which gives the bits of

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
@@ -87,7 +87,9 @@ class Loss:
         """Whether the loss has a non-trivial derivative (``exact`` and ``bit`` are flat)."""
         return self.kind in ("squared", "half_squared", "hinge")
 
-    def value(self, out: Mapping[str, Any], y: Mapping[str, Any]) -> Any:
+    def value(
+        self, out: Mapping[str, exact.Rational], y: Mapping[str, exact.Rational]
+    ) -> exact.Rational:
         """The loss of one prediction ``out`` (node → value) against labels ``y``."""
         k = self.kind
         if k == "bit":
@@ -262,10 +264,12 @@ class ERMInstance:
         own = self.network.theta()
         return {k: given.get(k, own[k]) for k in sorted(free)}
 
-    def loss(self, theta: Witness | Theta | None = None, *, budget_bits: int | None = None) -> Any:
+    def loss(
+        self, theta: Witness | Theta | None = None, *, budget_bits: int | None = None
+    ) -> exact.Rational:
         """``L(θ)``, exactly (θ defaults to the network's own parameters)."""
         net = self.network.with_theta(self.theta_of(theta))
-        return _loss_and_passes(net, self.samples, budget_bits)[0]
+        return cast(exact.Rational, _loss_and_passes(net, self.samples, budget_bits)[0])
 
     def is_admissible(self, theta: Witness | Theta | None = None) -> bool:
         """``enc(θ) ≤ β`` over the trainable edges."""
@@ -316,7 +320,9 @@ class BackpropInstance:
             "samples": len(self.samples),
         }
 
-    def gradients(self, *, budget_bits: int | None = None) -> tuple[Any, Any, int]:
+    def gradients(
+        self, *, budget_bits: int | None = None
+    ) -> tuple[exact.Rational, exact.Rational, int]:
         """``(∂L/∂w_{e*}, ∂L/∂b_{e*}, largest value size)`` at the network's θ, exactly."""
         from ermbit.network.engine.passes import DEFAULT_BUDGET_BITS
 
@@ -329,7 +335,7 @@ class BackpropInstance:
         biggest = max([grad.max_bits, *(p.max_value_bits for p in passes)])
         return grad.dw[self.edge], grad.db[self.edge], biggest
 
-    def gradient(self, *, budget_bits: int | None = None) -> Any:
+    def gradient(self, *, budget_bits: int | None = None) -> exact.Rational:
         """``∂L/∂w_{e*}`` at the network's θ (exact rational)."""
         return self.gradients(budget_bits=budget_bits)[0]
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ermbit.errors import InputError
-from ermbit.exact import Q, Z, bitlen, fmt, lcm, parse
+from ermbit.exact import IntegerLike, Q, Rational, Z, bitlen, fmt, lcm, parse
 from ermbit.instances._rng import check_int
 from ermbit.network.activations import Activation, Identity, LogBound, lg, parse_activation
 from ermbit.network.model import Network
@@ -76,17 +76,17 @@ class Rounded(Activation):
 
     # ------------------------------------------------------------ rational interface
 
-    def _round(self, s: Any) -> tuple[Any, bool]:
+    def _round(self, s: Rational) -> tuple[Rational, bool]:
         """(rounded and clipped value, whether the clip was active)."""
         t = Q((s * (1 << self.k)).numerator // (s * (1 << self.k)).denominator, 1 << self.k)
         if self.clip is not None and abs(t) > self.clip:
             return (self.clip if t > 0 else -self.clip), True
         return t, False
 
-    def __call__(self, z: object) -> Any:
+    def __call__(self, z: object) -> Rational:
         return self._round(self.inner(z))[0]
 
-    def derivative(self, z: object) -> Any:
+    def derivative(self, z: object) -> Rational:
         if self._round(self.inner(z))[1]:
             return Q(0)
         s = self.inner.derivative(z) * (1 << self.k)
@@ -127,7 +127,7 @@ class Rounded(Activation):
         den = Z(f) * Z(d) ** e
         return lambda p: (fn(p) << self.k) // den
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         floor = self._floor_fn(self.inner.numerator_fn(d), self.inner.denominator_shape, d)
         mult = self._den >> self.k
         if self.clip is None:
@@ -143,7 +143,7 @@ class Rounded(Activation):
 
         return fn
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         inner = self.inner
         dfloor = self._floor_fn(
             inner.derivative_numerator_fn(d), inner.derivative_denominator_shape, d
