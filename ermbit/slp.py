@@ -302,7 +302,7 @@ def evaluate(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> exact.Ratio
     return cast(exact.Rational, _execute(slp, slp.a0, None, keep=False)[-1])
 
 
-def values(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> list[Any]:
+def values(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> list[exact.Rational]:
     """All values ``[a_0, ..., a_l]`` as ``mpq``.
 
     All of them are kept, so the budget applies to their predicted total size.
@@ -315,7 +315,7 @@ def values(slp: SLP, *, budget_bits: int = DEFAULT_BUDGET_BITS) -> list[Any]:
     return [exact.Q(v) for v in _execute(slp, start, None, keep=True)]
 
 
-def _reducer(m: Any) -> Callable[[Any], Any]:
+def _reducer(m: exact.Integer) -> Callable[[exact.Integer], exact.Integer]:
     """Reduction into ``[0, m)``; a power of two is reduced by masking (two's complement)."""
     if m & (m - 1) == 0:
         mask = m - 1

@@ -33,6 +33,7 @@ loss ``½(ŷ − y)²`` give ``L = (B/2)(w·n_P + a_0)²`` and
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -127,7 +128,7 @@ def sign_fix(slp: SLP) -> SLP:
     return b.build(b.sub(b.add(top, top), 0), prune=False)
 
 
-def _power_of_two(a0: Any) -> int | None:
+def _power_of_two(a0: exact.Rational) -> int | None:
     """s with ``|a0| = 2^s``, or None."""
     num, den = abs(a0.numerator), a0.denominator
     if num & (num - 1) == 0 and den & (den - 1) == 0 and num:
@@ -192,7 +193,7 @@ class SlpToBackpropBit(Reduction):
             target_oracle="exact reverse mode (BackpropInstance.answer)",
         )
 
-    def sample_source(self, rng: Any, size: int) -> BitQuery:
+    def sample_source(self, rng: random.Random, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
         from ermbit.instances.slp_families import random_bitquery
 
