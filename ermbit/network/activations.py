@@ -95,12 +95,12 @@ class Activation:
         return True
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         """``(f, k)``: σ(P/d) has a denominator dividing ``f * d**k``."""
         return (_ONE, 1)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         """``(f', k')``: σ'(P/d) has a denominator dividing ``f' * d**k'``."""
         return (_ONE, 0)
 
@@ -204,7 +204,7 @@ class ReLU(Activation):
         return "ReLU"
 
 
-def _rationals(values: object, field: str) -> tuple[Any, ...]:
+def _rationals(values: object, field: str) -> tuple[Rational, ...]:
     if isinstance(values, str | bytes) or not isinstance(values, Sequence):
         raise InputTypeError(f"{field}: expected a sequence of rationals, got {values!r}")
     return tuple(parse(v, name=f"{field}[{i}]") for i, v in enumerate(values))
@@ -283,15 +283,15 @@ class Polynomial(Activation):
         return self.degree <= 1
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         return (self._den, self.degree)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         return self._derivative.denominator_shape
 
     @cached_property
-    def _den(self) -> Any:
+    def _den(self) -> Integer:
         return _common_den(self.coeffs)
 
     def numerator_fn(self, d: IntegerLike) -> NumFn:
@@ -300,7 +300,7 @@ class Polynomial(Activation):
         consts = [Z(r * c) * d ** (mu - k) for k, r in enumerate(self.coeffs)]
         top, rest = consts[mu], consts[mu - 1 :: -1] if mu else []
 
-        def fn(p: Any) -> Any:
+        def fn(p: Integer) -> Integer:
             acc = top
             for b in rest:
                 acc = acc * p + b
@@ -432,22 +432,22 @@ class PiecewiseLinear(Activation):
         }
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         return (self._dens[0], 1)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         return (self._dens[1], 0)
 
     @cached_property
-    def _dens(self) -> tuple[Any, Any]:
+    def _dens(self) -> tuple[Integer, Integer]:
         return (_common_den(self.slopes + self.intercepts), _common_den(self.slopes))
 
-    def _piece_fn(self, d: Any) -> Callable[[Any], int]:
+    def _piece_fn(self, d: IntegerLike) -> Callable[[Integer], int]:
         # z = P/d <= t = u/v  <=>  P*v <= u*d  (d, v > 0)
         cuts = [(Z(t.denominator), Z(t.numerator) * d) for t in self.breakpoints]
 
-        def piece(p: Any) -> int:
+        def piece(p: Integer) -> int:
             lo, hi = 0, len(cuts)
             while lo < hi:
                 mid = (lo + hi) // 2
@@ -466,7 +466,7 @@ class PiecewiseLinear(Activation):
         add = [Z(c * m) * d for c in self.intercepts]
         piece = self._piece_fn(d)
 
-        def fn(p: Any) -> Any:
+        def fn(p: Integer) -> Integer:
             i = piece(p)
             return mult[i] * p + add[i]
 

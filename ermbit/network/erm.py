@@ -102,7 +102,9 @@ class Loss:
         total = sum(((out[v] - t) ** 2 for v, t in y.items()), exact.Q(0))
         return total / 2 if k == "half_squared" else total
 
-    def seed(self, out: Mapping[str, Any], y: Mapping[str, Any]) -> dict[str, Any]:
+    def seed(
+        self, out: Mapping[str, exact.Rational], y: Mapping[str, exact.Rational]
+    ) -> dict[str, exact.Rational]:
         """``∂𝓛/∂ŷ_v`` per labelled node (hinge: 0 at its kink, like ReLU'(0) = 0)."""
         k = self.kind
         if k in ("exact", "bit"):
@@ -113,7 +115,7 @@ class Loss:
         return {v: factor * (out[v] - t) for v, t in y.items()}
 
 
-def _rational_items(m: Mapping[str, Any], what: str) -> tuple[tuple[str, Any], ...]:
+def _rational_items(m: Mapping[str, Any], what: str) -> tuple[tuple[str, exact.Rational], ...]:
     if not isinstance(m, Mapping):
         raise InputTypeError(f"{what}: expected a mapping node -> rational, got {m!r}")
     return tuple(sorted((str(k), exact.parse(v, name=f"{what}[{k}]")) for k, v in m.items()))
@@ -140,11 +142,11 @@ class Sample:
         return cls(_rational_items(x, "x"), _rational_items(y, "y"), Loss.parse(loss), repeat)
 
     @property
-    def inputs(self) -> dict[str, Any]:
+    def inputs(self) -> dict[str, exact.Rational]:
         return dict(self.x)
 
     @property
-    def labels(self) -> dict[str, Any]:
+    def labels(self) -> dict[str, exact.Rational]:
         return dict(self.y)
 
 
@@ -194,7 +196,7 @@ class Witness:
             items.append(((str(u), str(v)), (w, b)))
         return cls(tuple(sorted(items)))
 
-    def as_dict(self) -> dict[tuple[str, str], tuple[Any, Any]]:
+    def as_dict(self) -> dict[tuple[str, str], tuple[exact.Rational, exact.Rational]]:
         return dict(self.theta)
 
     def enc(self) -> int:
@@ -253,7 +255,9 @@ class ERMInstance:
     def total_repeat(self) -> int:
         return sum(s.repeat for s in self.samples)
 
-    def theta_of(self, witness: Witness | Theta | None) -> dict[tuple[str, str], tuple[Any, Any]]:
+    def theta_of(
+        self, witness: Witness | Theta | None
+    ) -> dict[tuple[str, str], tuple[exact.Rational, exact.Rational]]:
         """The full trainable θ: the witness's values, refusing frozen or unknown edges."""
         given = witness.as_dict() if isinstance(witness, Witness) else dict(witness or {})
         free = set(self.network.free_edges())

@@ -37,7 +37,7 @@ from typing import Any, cast
 import networkx as nx
 
 from ermbit.errors import InputError, InputTypeError
-from ermbit.exact import fmt, lcm, parse
+from ermbit.exact import Rational, fmt, lcm, parse
 from ermbit.network.activations import Activation, Identity
 from ermbit.network.codec import NetworkBuilder, coerce_edges, coerce_nodes, node_id
 from ermbit.network.engine.backward import backward_many
@@ -278,7 +278,7 @@ class Network:
 
     # ------------------------------------------------------------------ parameters
 
-    def theta(self) -> dict[EdgeKey, tuple[Any, Any]]:
+    def theta(self) -> dict[EdgeKey, tuple[Rational, Rational]]:
         """θ as ``{(src, dst): (w, b)}`` over all edges (frozen ones included)."""
         return {e.key: (e.w, e.b) for e in self.edges}
 
@@ -342,7 +342,7 @@ class Network:
 
     # ------------------------------------------------------------------ passes
 
-    def _inputs(self, x: Mapping[str, object] | None, what: str) -> dict[int, Any]:
+    def _inputs(self, x: Mapping[str, object] | None, what: str) -> dict[int, Rational]:
         if x is None:
             return {}
         if not isinstance(x, Mapping):

@@ -35,15 +35,20 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ermbit.errors import InputError
-from ermbit.exact import IntegerLike, Q, Rational, Z, bitlen, fmt, lcm, parse
+from ermbit.exact import Integer, IntegerLike, Q, Rational, Z, bitlen, fmt, lcm, parse
 from ermbit.instances._rng import check_int
-from ermbit.network.activations import Activation, Identity, LogBound, lg, parse_activation
+from ermbit.network.activations import (
+    Activation,
+    Identity,
+    LogBound,
+    NumFn,
+    lg,
+    parse_activation,
+)
 from ermbit.network.model import Network
 from ermbit.studies.bit_growth import DEFAULT_BUDGET, GrowthRow, bit_growth
 
 __all__ = ["Rounded", "clipped_forward_bound", "rounding_study"]
-
-NumFn = Any
 
 
 @dataclass(frozen=True)
@@ -109,19 +114,19 @@ class Rounded(Activation):
         return False
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         return (self._den, 0)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         return (Z(1) << self.k, 0)
 
     @property
-    def _den(self) -> Any:
+    def _den(self) -> Integer:
         two_k = Z(1) << self.k
         return two_k if self.clip is None else lcm(two_k, self.clip.denominator)
 
-    def _floor_fn(self, fn: NumFn, shape: tuple[Any, int], d: Any) -> NumFn:
+    def _floor_fn(self, fn: NumFn, shape: tuple[Integer, int], d: IntegerLike) -> NumFn:
         """``P ↦ ⌊2^k·σ(P/d)⌋`` from σ's numerator map over ``f·d^e``."""
         f, e = shape
         den = Z(f) * Z(d) ** e
@@ -133,9 +138,9 @@ class Rounded(Activation):
         if self.clip is None:
             return lambda p: floor(p) * mult
         bound = self.clip * (Z(1) << self.k)
-        top = self.clip.numerator * (self._den // self.clip.denominator)
+        top: Integer = self.clip.numerator * (self._den // self.clip.denominator)
 
-        def fn(p: Any) -> Any:
+        def fn(p: Integer) -> Integer:
             t = floor(p)
             if abs(t) > bound:
                 return top if t > 0 else -top
