@@ -99,7 +99,7 @@ def simplify_point(
     *,
     method: str = "coordinate",
     max_passes: int = 20,
-) -> dict[Any, Any]:
+) -> dict[Any, Rational]:
     """A feasible point with a short encoding, found from the feasible ``point``.
 
     ``"coordinate"`` (default): the equality constraints are solved for some *pivot*
@@ -184,7 +184,7 @@ def _coordinate_passes(
     return point
 
 
-def _dot(coeffs: Mapping[Any, Any], d: Mapping[Any, Any]) -> Any:
+def _dot(coeffs: Mapping[Any, Rational], d: Mapping[Any, Rational]) -> Rational:
     return sum((a * d[u] for u, a in coeffs.items() if u in d), Q(0))
 
 
