@@ -125,8 +125,8 @@ def _rational_items(m: Mapping[str, Any], what: str) -> tuple[tuple[str, exact.R
 class Sample:
     """One labelled sample: inputs ``x`` (at any nodes), labels ``y``, a loss, a repeat count."""
 
-    x: tuple[tuple[str, Any], ...]
-    y: tuple[tuple[str, Any], ...]
+    x: tuple[tuple[str, exact.Rational], ...]
+    y: tuple[tuple[str, exact.Rational], ...]
     loss: Loss
     repeat: int = 1
 
@@ -183,7 +183,7 @@ def _loss_and_passes(
 class Witness:
     """θ for the trainable edges: ``(src, dst) -> (w, b)``; JSON key ``"src->dst"``."""
 
-    theta: tuple[tuple[tuple[str, str], tuple[Any, Any]], ...]
+    theta: tuple[tuple[tuple[str, str], tuple[exact.Rational, exact.Rational]], ...]
 
     @classmethod
     def of(cls, theta: Mapping[tuple[str, str], tuple[Any, Any]]) -> Witness:
@@ -208,7 +208,7 @@ class Witness:
 class Evaluation:
     """What the NP verifier reports about one witness."""
 
-    loss: Any
+    loss: exact.Rational
     enc_bits: int
     bit_bound: int
     admissible: bool
