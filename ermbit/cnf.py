@@ -74,7 +74,7 @@ _COUNT_RE = re.compile(r"0|[1-9][0-9]*", re.ASCII)
 # were smuggled in with errors="surrogateescape"), mean the input is not a text file.
 _GARBAGE_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _COUNT_TYPES = ("mc", "pmc", "wmc", "pwmc")
-_MPZ = type(Z(0))
+_MPZ = Z
 _GZIP_MAGIC = b"\x1f\x8b"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
 #: Default limits for reading DIMACS files, each raised by an environment variable of the
@@ -219,7 +219,7 @@ class CNF:
         proj = None if projection is None else tuple(projection)
         if num_vars is None:
             mentioned = [*(l for c in rows if isinstance(c, tuple) for l in c), *(proj or ())]
-            num_vars = max((abs(x) for x in mentioned if isinstance(x, int | _MPZ)), default=0)
+            num_vars = max((abs(int(x)) for x in mentioned if isinstance(x, int | Z)), default=0)
         return cls(num_vars, rows, proj, tuple(comments))
 
     @property
@@ -388,7 +388,7 @@ def _read_limited(path: str | os.PathLike[str], name: str, cap: int) -> bytes:
             "variable ERMBIT_MAX_INPUT_BYTES to read larger files",
             path=name,
         )
-    return data
+    return bytes(data)
 
 
 def _decode(data: bytes, name: str) -> str:

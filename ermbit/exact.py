@@ -3,8 +3,10 @@
 Every other module takes its integer and rational types and helpers from here, so the
 choice of arithmetic is made once.  Floats never enter: :func:`parse` refuses them.
 
-* ``Z`` -- arbitrary-precision integers (``gmpy2.mpz``).
-* ``Q`` -- rationals in lowest terms (``gmpy2.mpq``).
+* ``Z`` -- arbitrary-precision integers (``gmpy2.mpz``); :data:`Integer` is their type.
+* ``Q`` -- rationals in lowest terms (``gmpy2.mpq``); :data:`Rational` is their type.
+* :data:`IntegerLike`, :data:`RationalLike` -- what a function accepts where it converts
+  for itself (:func:`parse` takes these and nothing else).
 * :func:`size` -- docs: model.md: ``size(p/r) = 1 + bitlen(|p|) + bitlen(r)``, ``bitlen(0) = 0``.
 * :func:`bit` -- docs: model.md: ``bit_j(u/v) = floor(2^(-j)|u|/v) mod 2`` for any integer ``j``.
 * :func:`enc` -- encoding length of a parameter vector, the sum of sizes.
@@ -21,10 +23,11 @@ ermbit.errors.InputTypeError: value: expected an int or a string 'p' or 'p/q', g
 
 from __future__ import annotations
 
+import random
 import re
 from collections.abc import Iterable, Mapping
 from fractions import Fraction
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 import gmpy2
 
@@ -33,7 +36,10 @@ from ermbit.errors import InputError, InputTypeError
 __all__ = [
     "Q",
     "Z",
+    "Integer",
+    "IntegerLike",
     "Rational",
+    "RationalLike",
     "bit",
     "bitlen",
     "ceil_log2",
@@ -54,8 +60,14 @@ __all__ = [
 
 Z = gmpy2.mpz
 Q = gmpy2.mpq
-#: Type of exact rationals used throughout (gmpy2 ``mpq``).
-Rational: TypeAlias = Any
+#: Type of exact integers (gmpy2 ``mpz``); mypy checks it against typings/gmpy2.
+Integer: TypeAlias = gmpy2.mpz
+#: Type of exact rationals in lowest terms (gmpy2 ``mpq``), the numbers of the model.
+Rational: TypeAlias = gmpy2.mpq
+#: An exact integer as a caller may hold it.
+IntegerLike: TypeAlias = int | Integer
+#: Anything :func:`parse` turns into a :data:`Rational` (never a float).
+RationalLike: TypeAlias = int | Integer | Rational | Fraction | str
 #: Types accepted wherever a number is parsed.
 _INT_TYPES = (int, type(gmpy2.mpz(0)))
 _Q_TYPE = type(gmpy2.mpq(0))
@@ -68,7 +80,7 @@ is_prime = gmpy2.is_prime
 next_prime = gmpy2.next_prime
 
 
-def parse(value: object, *, name: str = "value") -> Any:
+def parse(value: object, *, name: str = "value") -> Rational:
     """Return ``value`` as an exact rational (``mpq``).
 
     Accepted: ``int``, ``mpz``, ``mpq``, :class:`fractions.Fraction`, and strings
@@ -118,7 +130,7 @@ def parse(value: object, *, name: str = "value") -> Any:
     )
 
 
-def parse_int(value: object, *, name: str = "value") -> Any:
+def parse_int(value: object, *, name: str = "value") -> Integer:
     """Return ``value`` as an exact integer (``mpz``); rejects non-integers like :func:`parse`.
 
     >>> parse_int("12"), parse_int(-3)
@@ -130,12 +142,12 @@ def parse_int(value: object, *, name: str = "value") -> Any:
     return q.numerator
 
 
-def is_integer(q: Any) -> bool:
+def is_integer(q: RationalLike) -> bool:
     """Whether the rational ``q`` is an integer."""
     return bool(Q(q).denominator == 1)
 
 
-def bitlen(n: Any) -> int:
+def bitlen(n: IntegerLike) -> int:
     """Number of bits of ``|n|``; ``bitlen(0) = 0``.
 
     >>> bitlen(0), bitlen(1), bitlen(-8)
@@ -155,7 +167,7 @@ def ceil_log2(n: int) -> int:
     return int((gmpy2.mpz(n) - 1).bit_length())
 
 
-def size(q: Any) -> int:
+def size(q: RationalLike) -> int:
     """Size in bits of a rational, docs: model.md: ``1 + bitlen(|p|) + bitlen(r)``.
 
     ``q = p/r`` in lowest terms with ``r > 0``; the leading 1 is the sign bit.
@@ -167,7 +179,7 @@ def size(q: Any) -> int:
     return 1 + int(q.numerator.bit_length()) + int(q.denominator.bit_length())
 
 
-def bit(q: Any, j: int) -> int:
+def bit(q: RationalLike, j: int) -> int:
     """Bit ``j`` of a rational, docs: model.md: ``floor(2**(-j) * |u| / v) mod 2``.
 
     Negative ``j`` reads bits after the binary point; for an integer and ``j >= 0``
@@ -196,7 +208,7 @@ def bit(q: Any, j: int) -> int:
     return int(2 * r >= v)
 
 
-def enc(theta: Mapping[Any, Any] | Iterable[Any]) -> int:
+def enc(theta: Mapping[object, object] | Iterable[object]) -> int:
     """Encoding length of a parameter vector: the sum of :func:`size` over its entries.
 
     ``theta`` may be an iterable of rationals, or a mapping whose values are rationals
@@ -215,7 +227,7 @@ def enc(theta: Mapping[Any, Any] | Iterable[Any]) -> int:
     return total
 
 
-def fmt(q: Any) -> str:
+def fmt(q: RationalLike) -> str:
     """Canonical string form ``"p"`` or ``"p/q"`` of a rational (the JSON encoding).
 
     >>> fmt(parse("6/4")), fmt(-3)
@@ -227,12 +239,12 @@ def fmt(q: Any) -> str:
     return f"{q.numerator}/{q.denominator}"
 
 
-def to_fraction(q: Any) -> Fraction:
+def to_fraction(q: RationalLike) -> Fraction:
     """Convert to :class:`fractions.Fraction` (used by reference implementations in tests)."""
     q = parse(q)
     return Fraction(int(q.numerator), int(q.denominator))
 
 
-def random_prime(bits: int, rng: Any) -> Any:
+def random_prime(bits: int, rng: random.Random) -> Integer:
     """A prime of about ``bits`` bits drawn with ``rng`` (a :class:`random.Random`)."""
     return gmpy2.next_prime(gmpy2.mpz(rng.getrandbits(bits)) | (gmpy2.mpz(1) << (bits - 1)))

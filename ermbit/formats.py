@@ -249,7 +249,7 @@ def as_int(value: Any, where: str) -> int:
     return value
 
 
-def as_rational(value: Any, where: str) -> Any:
+def as_rational(value: Any, where: str) -> exact.Rational:
     """An exact rational (``mpq``) from a string ``"p"``/``"p/q"`` or a JSON integer.
 
     >>> as_rational("6/4", "w"), as_rational(-2, "w")

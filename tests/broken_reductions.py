@@ -1,5 +1,6 @@
 """Deliberately wrong reductions, loaded by spec ("tests.broken_reductions:Class") in the
-sweep tests to check that sweeps catch, write and shrink their counterexamples."""
+sweep tests to check that sweeps catch, write and shrink their counterexamples; and
+correct ones whose claim cannot be checked, to check that "not checked" is never "passed"."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import random
 from typing import Any, ClassVar
 
 from ermbit.cnf import CNF
+from ermbit.errors import BackendUnavailable, BudgetExceeded
 from ermbit.problems.nae import NAEFormula
 from ermbit.problems.splitting import SetSplitting
 from ermbit.reductions.base import Claim, Reduction
@@ -62,6 +64,34 @@ class SampledForgetfulSatToNae(SampledSatToNae):
 
     def forward(self, src: CNF) -> NAEFormula:
         return super().forward(_without_last_clause(src))
+
+
+class BudgetedSatToNae(SatToNae):
+    """A correct SAT → NAE whose claim check is refused by a budget from 4 variables on."""
+
+    name: ClassVar[str] = "budgeted-sat-to-nae"
+
+    def claim(self, src: CNF) -> Claim:
+        inner = super().claim(src)
+
+        def source(s: CNF, o: Any) -> Any:
+            if s.num_vars >= 4:
+                raise BudgetExceeded("counting", predicted=s.num_vars, budget=3, unit="vars")
+            return inner.source(s, o)
+
+        return dataclasses.replace(inner, source=source)
+
+
+class OracleMissingSatToNae(SatToNae):
+    """A correct SAT → NAE whose claim needs a counting backend that is not installed."""
+
+    name: ClassVar[str] = "oracle-missing-sat-to-nae"
+
+    def claim(self, src: CNF) -> Claim:
+        def source(s: CNF, o: Any) -> Any:
+            raise BackendUnavailable("the test counter is not installed (pip install nothing)")
+
+        return dataclasses.replace(super().claim(src), source=source)
 
 
 class NoSources(SatToNae):

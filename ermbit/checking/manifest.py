@@ -117,7 +117,8 @@ def suffix_for(obj: Any) -> str:
 
 def write_instance(obj: Any, path: str | Path, truth: Mapping[str, Any] | None = None) -> None:
     """Write a generated source to ``path``, recording ``truth`` as DIMACS comments or meta."""
-    from ermbit import formats, io
+    from ermbit import formats
+    from ermbit.problems.matrix import Matrix01
 
     if isinstance(obj, CNF):
         if truth:
@@ -125,7 +126,7 @@ def write_instance(obj: Any, path: str | Path, truth: Mapping[str, Any] | None =
             obj = CNF(obj.num_vars, obj.clauses, obj.projection, comments)
         obj.write(path)
         return
-    payload = io.Matrix01(obj) if isinstance(obj, tuple) else obj
+    payload = Matrix01(obj) if isinstance(obj, tuple) else obj
     formats.write(str(path), payload, meta={"truth": dict(truth)} if truth else None)
 
 
@@ -217,4 +218,4 @@ def _claim_statement(
     try:
         return str(reduction.claim(generate(family, params, seeds[0])).statement)
     except Exception:  # a claim is documentation here; its absence must not stop generation
-        return reduction.summary or reduction.describe()
+        return str(reduction.summary or reduction.describe())

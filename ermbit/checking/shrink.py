@@ -328,8 +328,11 @@ def shrink(
     Shrunk
         The smallest failing input found (``src`` itself when nothing smaller fails).
     """
-    if report.passed:
-        raise InputError("report: the input passed verification; there is nothing to shrink")
+    if not report.failed:
+        raise InputError(
+            f"report: no check failed on the input (status {report.status}); "
+            "there is nothing to shrink"
+        )
     oracle = _Oracle(red, failure_kinds(report), budget)
     oracle.memo[input_hash(src)] = report
     found = _structural(src, oracle.fails)

@@ -59,7 +59,7 @@ from ermbit.checking._tasks import (
     resolve_reduction,
 )
 from ermbit.checking.counterexample import read_counterexample, shrink_smallest, write_failures
-from ermbit.checking.verifier import VerificationReport
+from ermbit.checking.verifier import STATUSES, Status, VerificationReport, report_status
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
 from ermbit.reductions.base import Reduction
 from ermbit.validate import check_int
@@ -72,6 +72,7 @@ __all__ = [
     "instance_seed",
     "make_source",
     "read_counterexample",
+    "status_of",
     "sweep",
     "SweepResult",
 ]
@@ -152,24 +153,37 @@ class SweepResult:
     shrunk: dict[str, Any] | None
     seconds: float
 
+    def _with_status(self, status: Status) -> tuple[dict[str, Any], ...]:
+        return tuple(r for r in self.reports if status_of(r) == status)
+
     @property
     def failures(self) -> tuple[dict[str, Any], ...]:
         """The reports of the instances on which some check failed."""
-        return tuple(r for r in self.reports if not r["passed"])
+        return self._with_status("failed")
+
+    @property
+    def refused(self) -> tuple[dict[str, Any], ...]:
+        """The reports of the instances a size budget kept from being checked (none failed)."""
+        return self._with_status("refused")
+
+    @property
+    def unchecked(self) -> tuple[dict[str, Any], ...]:
+        """The reports of the instances left unchecked, e.g. for a missing oracle."""
+        return self._with_status("unchecked")
 
     @property
     def passed(self) -> bool:
-        return not self.failures
+        """True when every instance passed: none failed, none was refused or left unchecked."""
+        return bool(self.reports) and all(status_of(r) == "passed" for r in self.reports)
 
     def totals(self) -> dict[str, Any]:
-        refused = sum(
-            r["passed"] and any(c["status"] == "refused" for c in r["checks"]) for r in self.reports
-        )
+        """Instance counts by status (they add up to ``instances``), checks and times."""
+        counts: dict[str, int] = dict.fromkeys(STATUSES, 0)
+        for r in self.reports:
+            counts[status_of(r)] += 1
         return {
             "instances": len(self.reports),
-            "passed": len(self.reports) - len(self.failures),
-            "failed": len(self.failures),
-            "with_refused_checks": refused,
+            **counts,
             "checks": sum(len(r["checks"]) for r in self.reports),
             # actual / declared output size, the largest over the instances (≤ 1 passes)
             "size_ratio": max(
@@ -195,6 +209,18 @@ class SweepResult:
             "shrunk": self.shrunk,
             "instances": list(self.reports),
         }
+
+
+def status_of(report: Mapping[str, Any]) -> Status:
+    """The status of a ``VerificationReport.to_json()`` dict, recomputed from its checks.
+
+    Recomputing (rather than reading ``report["status"]``) reads report files written
+    before the status was recorded the same way as new ones.
+    """
+    checks = report["checks"]
+    claim = [c["status"] for c in checks if c["name"] == "claim"]
+    claim_checked = bool(claim) and claim[0] in ("passed", "failed")
+    return report_status((c["status"] for c in checks), claim_checked=claim_checked)
 
 
 # ---------------------------------------------------------------- planning
@@ -391,7 +417,9 @@ def sweep(
     Returns
     -------
     SweepResult
-        Never raises because a check failed; ``result.passed`` says whether all passed.
+        Never raises because a check failed; ``result.passed`` says whether every
+        instance passed, ``result.totals()`` counts passed, failed, refused and
+        unchecked instances apart.
 
     Raises
     ------
@@ -419,7 +447,7 @@ def sweep(
         if progress is not None:
             progress(len(collected), len(tasks), report_from_json(data))
     reports = tuple(collected[k] for k in sorted(collected))
-    failures = [r for r in reports if not r["passed"]]
+    failures = [r for r in reports if status_of(r) == "failed"]
     directory = Path(counterexamples_dir) if counterexamples_dir is not None else None
     written = write_failures(reduction_spec, failures, directory, limit) if directory else []
     shrunk = None

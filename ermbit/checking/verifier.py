@@ -9,8 +9,16 @@ For a reduction ``R`` and a source instance ``src`` it
 4. maps back target solutions found by solving the target (when the reduction can).
 
 Nothing here knows any particular reduction.  An exception raised by the reduction is
-recorded as a failed check (it is a bug found), except :class:`~ermbit.errors.BudgetExceeded`,
-which is recorded as ``"refused"``: the input was too big to check, not wrong.
+recorded as a failed check (it is a bug found), except two that say the check was never
+made, which is not the same as made and found right:
+
+* :class:`~ermbit.errors.BudgetExceeded` -- status ``"refused"``: the input was too big to
+  check within the size budget;
+* :class:`~ermbit.errors.BackendUnavailable` -- status ``"unchecked"``: an oracle or backend
+  the check needs is not installed.
+
+A report *passed* only when its claim was checked and every check passed; see
+:attr:`VerificationReport.status`.
 """
 
 from __future__ import annotations
@@ -22,16 +30,52 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, get_args
 
 from ermbit.checking.oracles import SolverOracles
-from ermbit.errors import BudgetExceeded, VerificationFailed
+from ermbit.errors import BackendUnavailable, BudgetExceeded, VerificationFailed
 from ermbit.reductions.base import Oracles, Reduction, relation_holds
 from ermbit.reductions.sizes import check_sizes
 
-__all__ = ["Check", "VerificationReport", "input_hash", "size_summary", "verify"]
+__all__ = [
+    "STATUSES",
+    "Check",
+    "Status",
+    "VerificationReport",
+    "input_hash",
+    "report_status",
+    "size_summary",
+    "verify",
+]
 
-STATUSES = ("passed", "failed", "refused")
+#: Outcome of one check, and of a whole report: ``"passed"`` and ``"failed"`` say the
+#: statement was checked; ``"refused"`` (over a size budget) and ``"unchecked"`` (an
+#: oracle or backend missing, or no claim check at all) say it was not.
+Status = Literal["passed", "failed", "refused", "unchecked"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+
+def report_status(statuses: Iterable[str], *, claim_checked: bool) -> Status:
+    """The status of a report from its checks' statuses (worst first).
+
+    ``"failed"`` if any check failed; else ``"refused"`` if any was refused by a budget;
+    else ``"unchecked"`` if any was not checked or the claim check never ran; else
+    ``"passed"``.  Works on :meth:`VerificationReport.to_json` dicts too, so reports
+    written before the status was recorded are read the same way.
+
+    >>> report_status(["passed", "refused"], claim_checked=True)
+    'refused'
+    >>> report_status(["passed"], claim_checked=False)
+    'unchecked'
+    """
+    seen = set(statuses)
+    if "failed" in seen:
+        return "failed"
+    if "refused" in seen:
+        return "refused"
+    if "unchecked" in seen or not claim_checked:
+        return "unchecked"
+    return "passed"
 
 
 @dataclass(frozen=True)
@@ -39,7 +83,7 @@ class Check:
     """One checked statement: its name, outcome, the oracles used and the time it took."""
 
     name: str
-    status: str
+    status: Status
     detail: str
     oracles: tuple[str, ...] = ()
     seconds: float = 0.0
@@ -71,29 +115,59 @@ class VerificationReport:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def claim_status(self) -> Status:
+        """Status of the claim check; ``"unchecked"`` when it never ran (e.g. no target)."""
+        return next((c.status for c in self.checks if c.name == "claim"), "unchecked")
+
+    @property
+    def status(self) -> Status:
+        """``"passed"`` only when the claim was checked and every check passed.
+
+        Otherwise the worst status among the checks (see :func:`report_status`): a
+        report whose claim was refused by a budget is ``"refused"``, never ``"passed"``.
+        """
+        claim_checked = self.claim_status in ("passed", "failed")
+        return report_status((c.status for c in self.checks), claim_checked=claim_checked)
+
+    @property
     def passed(self) -> bool:
-        """True when no check failed (refused checks do not count as failures)."""
-        return all(c.status != "failed" for c in self.checks) and bool(self.checks)
+        """True when the claim was checked and every check passed (``status == "passed"``)."""
+        return self.status == "passed"
+
+    @property
+    def failed(self) -> bool:
+        """True when some check was made and found false (a bug found)."""
+        return bool(self.failures)
 
     @property
     def failures(self) -> tuple[Check, ...]:
         return tuple(c for c in self.checks if c.status == "failed")
 
     def raise_if_failed(self) -> None:
-        """Raise :class:`VerificationFailed` naming the first failed check."""
-        if not self.passed:
-            bad = self.failures[0] if self.failures else None
-            detail = f"{bad.name}: {bad.detail}" if bad else "no check was run"
-            raise VerificationFailed(
-                f"{self.reduction} failed on input {self.input_hash[:12]}: {detail}",
-                claim=bad.name if bad else None,
-            )
+        """Raise :class:`VerificationFailed` unless the report passed.
+
+        A failed check is named; a report that was refused or left unchecked raises too,
+        since nothing was confirmed.
+        """
+        if self.passed:
+            return
+        bad = self.failures[0] if self.failures else None
+        if bad is not None:
+            detail = f"{bad.name}: {bad.detail}"
+        else:
+            detail = f"not confirmed, the claim was {self.claim_status} (status {self.status})"
+        raise VerificationFailed(
+            f"{self.reduction} failed on input {self.input_hash[:12]}: {detail}",
+            claim=bad.name if bad else None,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "reduction": self.reduction,
             "input_hash": self.input_hash,
             "passed": self.passed,
+            "status": self.status,
+            "claim_status": self.claim_status,
             "source_size": self.source_size,
             "target_size": self.target_size,
             "checks": [c.to_json() for c in self.checks],
@@ -135,11 +209,14 @@ def input_hash(obj: Any) -> str:
 
 def _timed(name: str, oracles: tuple[str, ...], fn: Callable[[], tuple[bool, str]]) -> Check:
     start = time.perf_counter()
+    status: Status
     try:
         ok, detail = fn()
         status = "passed" if ok else "failed"
     except BudgetExceeded as exc:
         status, detail = "refused", str(exc)
+    except BackendUnavailable as exc:
+        status, detail = "unchecked", str(exc)
     except Exception as exc:  # a crash inside a reduction is a finding, not a verifier bug
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
         status, detail = "failed", f"raised {tb}"
@@ -220,7 +297,8 @@ def verify(
     Returns
     -------
     VerificationReport
-        ``report.passed`` is False when any check failed; ``raise_if_failed`` raises.
+        ``report.status`` is ``"passed"`` only when the claim was checked and every
+        check passed; ``report.passed`` says the same; ``raise_if_failed`` raises otherwise.
     """
     oracles = SolverOracles() if oracles is None else oracles
     start = time.perf_counter()

@@ -6,7 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from ermbit.cli._base import EXIT_FAILED, EXIT_OK, add_force, check_output, command, emit_json
+from ermbit.cli._base import (
+    EXIT_BUDGET,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_force,
+    check_output,
+    command,
+    emit_json,
+)
 from ermbit.cli.tools import _params, _progress
 from ermbit.errors import InputError
 from ermbit.files import write_atomic
@@ -118,10 +126,17 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         emit_json(out, {"passed": res.passed, **totals, "seconds": res.seconds})
     else:
-        out.write(
-            f"{res.reduction}: {totals['passed']}/{totals['instances']} instances passed "
-            f"({res.seconds:.2f} s, {res.backend})\n"
+        apart = ", ".join(
+            f"{totals[s]} {s}" for s in ("failed", "refused", "unchecked") if totals[s]
         )
+        out.write(
+            f"{res.reduction}: {totals['passed']}/{totals['instances']} instances passed"
+            f"{f' ({apart})' if apart else ''} ({res.seconds:.2f} s, {res.backend})\n"
+        )
+        for rep in res.refused[:1] + res.unchecked[:1]:
+            left = next(c for c in rep["checks"] if c["status"] in ("refused", "unchecked"))
+            out.write(f"  {left['status'].upper()} {rep['input_hash'][:12]} {left['name']}: ")
+            out.write(f"{left['detail']}\n")
         ratio = totals.get("size_ratio")
         out.write(
             "  output sizes: no declared bound\n"
@@ -142,7 +157,9 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
 
             shrunk = res.shrunk.get("file") if res.shrunk else None
             out.write("\n" + sweep_report(spec, res.failures, shrunk))
-    return EXIT_OK if res.passed else EXIT_FAILED
+    if res.failures or res.unchecked:
+        return EXIT_FAILED
+    return EXIT_BUDGET if res.refused else EXIT_OK
 
 
 def _check_directory(path: str, flag: str) -> None:
@@ -171,13 +188,13 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
         emit_json(out, report.to_json())
     else:
         for c in report.checks:
-            out.write(f"  {c.status:>7}  {c.name}: {c.detail}\n")
+            out.write(f"  {c.status:>9}  {c.name}: {c.detail}\n")
         if not report.passed:  # the explanation first: the last line stays the verdict
             from ermbit.checking.student import student_report
 
             out.write("\n" + student_report(red, read_counterexample(path), report) + "\n")
-        out.write("passed\n" if report.passed else "FAILED\n")
-    return EXIT_OK if report.passed else EXIT_FAILED
+        out.write(f"{report.status if report.status == 'passed' else report.status.upper()}\n")
+    return {"passed": EXIT_OK, "refused": EXIT_BUDGET}.get(report.status, EXIT_FAILED)
 
 
 def _explain_args(p: argparse.ArgumentParser) -> None:

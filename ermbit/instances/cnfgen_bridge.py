@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 from ermbit.cnf import CNF
 from ermbit.errors import BackendUnavailable, InputError, InputTypeError
@@ -66,7 +66,7 @@ def _cnfgen() -> ModuleType:
         import cnfgen
     except ImportError as exc:
         raise BackendUnavailable(f"CNFgen is not installed; {_INSTALL}") from exc
-    return cnfgen
+    return cast(ModuleType, cnfgen)
 
 
 def cnfgen_families() -> list[str]:

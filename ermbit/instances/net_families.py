@@ -10,9 +10,10 @@ by the caller if needed.
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
-from ermbit.exact import Q, parse
+from ermbit.exact import Q, Rational, parse
 from ermbit.instances.rng import below, make_rng
 from ermbit.network.activations import Activation, parse_activation
 from ermbit.network.model import Edge, Network
@@ -21,7 +22,7 @@ from ermbit.validate import check_int
 __all__ = ["layered_network", "random_network"]
 
 
-def _draw(rng: Any, lo: int, hi: int, max_den: int, nonzero: bool = False) -> Any:
+def _draw(rng: random.Random, lo: int, hi: int, max_den: int, nonzero: bool = False) -> Rational:
     while True:
         p = lo + below(rng, hi - lo + 1)
         if p or not nonzero:

@@ -13,7 +13,7 @@ True
 
 from __future__ import annotations
 
-from typing import Any
+import random
 
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
@@ -84,7 +84,7 @@ def random_slp(gates: int, *, seed: int, a0: int | str = 1, ops: str = "+-*") ->
     return SLP(start, tuple(drawn))
 
 
-def random_bitquery(rng: Any, size: int) -> BitQuery:
+def random_bitquery(rng: random.Random, size: int) -> BitQuery:
     """A random BitSLP query for sweeps: ``size`` gates, ``a_0 = 1``, ``j ∈ [−1, 2^min(size, 5)]``.
 
     Only the random generator ``rng`` is used; the SLP comes from

@@ -29,10 +29,10 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from ermbit.errors import FormatError, InputError, InputTypeError
-from ermbit.exact import Q, Z, bitlen, ceil_log2, fmt, lcm, parse
+from ermbit.exact import Integer, IntegerLike, Q, Rational, Z, bitlen, ceil_log2, fmt, lcm, parse
 from ermbit.network.engine.bits import LogBound, lg, lg_low, lg_mul, lg_sum
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: Numerator map of the integer interface: P ↦ numerator of σ(P/d) (or of σ'(P/d)).
-NumFn = Callable[[Any], Any]
+NumFn = Callable[[Integer], Integer]
 _ONE = Z(1)
 _ZERO = Z(0)
 
@@ -68,11 +68,11 @@ class Activation:
 
     kind: ClassVar[str] = ""
 
-    def __call__(self, z: object) -> Any:
+    def __call__(self, z: object) -> Rational:
         """σ(z) for a rational ``z`` (int, string, ``mpq``; floats are refused)."""
         raise NotImplementedError
 
-    def derivative(self, z: object) -> Any:
+    def derivative(self, z: object) -> Rational:
         """σ'(z) (at a kink: the left slope, see :class:`PiecewiseLinear`)."""
         raise NotImplementedError
 
@@ -81,11 +81,11 @@ class Activation:
         ...}``)."""
         raise NotImplementedError
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         """``P ↦`` numerator of σ(P/d) over ``f * d**k`` (see above)."""
         raise NotImplementedError
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         """``P ↦`` numerator of σ'(P/d) over ``f' * d**k'`` (see above)."""
         raise NotImplementedError
 
@@ -95,12 +95,12 @@ class Activation:
         return True
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         """``(f, k)``: σ(P/d) has a denominator dividing ``f * d**k``."""
         return (_ONE, 1)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         """``(f', k')``: σ'(P/d) has a denominator dividing ``f' * d**k'``."""
         return (_ONE, 0)
 
@@ -144,7 +144,7 @@ class Activation:
         return act
 
 
-def _q(z: object) -> Any:
+def _q(z: object) -> Rational:
     return parse(z, name="z")
 
 
@@ -154,20 +154,20 @@ class Identity(Activation):
 
     kind: ClassVar[str] = "id"
 
-    def __call__(self, z: object) -> Any:
+    def __call__(self, z: object) -> Rational:
         return _q(z)
 
-    def derivative(self, z: object) -> Any:
+    def derivative(self, z: object) -> Rational:
         _q(z)
         return Q(1)
 
     def to_json(self) -> Any:
         return "id"
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         return lambda p: p
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         return lambda p: _ONE
 
     def magnitude_lower_bound(self, a: int) -> LogBound:
@@ -184,33 +184,33 @@ class ReLU(Activation):
 
     kind: ClassVar[str] = "relu"
 
-    def __call__(self, z: object) -> Any:
+    def __call__(self, z: object) -> Rational:
         q = _q(z)
         return q if q > 0 else Q(0)
 
-    def derivative(self, z: object) -> Any:
+    def derivative(self, z: object) -> Rational:
         return Q(1) if _q(z) > 0 else Q(0)
 
     def to_json(self) -> Any:
         return "relu"
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         return lambda p: p if p > 0 else _ZERO
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         return lambda p: _ONE if p > 0 else _ZERO
 
     def __str__(self) -> str:
         return "ReLU"
 
 
-def _rationals(values: object, field: str) -> tuple[Any, ...]:
+def _rationals(values: object, field: str) -> tuple[Rational, ...]:
     if isinstance(values, str | bytes) or not isinstance(values, Sequence):
         raise InputTypeError(f"{field}: expected a sequence of rationals, got {values!r}")
     return tuple(parse(v, name=f"{field}[{i}]") for i, v in enumerate(values))
 
 
-def _common_den(values: Sequence[Any]) -> Any:
+def _common_den(values: Sequence[Rational]) -> Integer:
     out = _ONE
     for v in values:
         out = lcm(out, v.denominator)
@@ -265,14 +265,14 @@ class Polynomial(Activation):
     def _derivative(self) -> Polynomial:
         return Polynomial(tuple(k * c for k, c in enumerate(self.coeffs))[1:] or (0,))
 
-    def __call__(self, z: object) -> Any:
-        z = _q(z)
+    def __call__(self, z: object) -> Rational:
+        x = _q(z)
         acc = Q(0)
         for c in reversed(self.coeffs):
-            acc = acc * z + c
+            acc = acc * x + c
         return acc
 
-    def derivative(self, z: object) -> Any:
+    def derivative(self, z: object) -> Rational:
         return self._derivative(z)
 
     def to_json(self) -> Any:
@@ -283,24 +283,24 @@ class Polynomial(Activation):
         return self.degree <= 1
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         return (self._den, self.degree)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         return self._derivative.denominator_shape
 
     @cached_property
-    def _den(self) -> Any:
+    def _den(self) -> Integer:
         return _common_den(self.coeffs)
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         c, mu = self.denominator_shape
         # Horner on Σ a_k P^k d^(μ-k): the powers of d are folded into the constants
         consts = [Z(r * c) * d ** (mu - k) for k, r in enumerate(self.coeffs)]
         top, rest = consts[mu], consts[mu - 1 :: -1] if mu else []
 
-        def fn(p: Any) -> Any:
+        def fn(p: Integer) -> Integer:
             acc = top
             for b in rest:
                 acc = acc * p + b
@@ -308,7 +308,7 @@ class Polynomial(Activation):
 
         return fn
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         return self._derivative.numerator_fn(d)
 
     def magnitude_bound(self, a: LogBound) -> LogBound:
@@ -414,13 +414,13 @@ class PiecewiseLinear(Activation):
         """Index of the piece containing ``z`` (see the convention above)."""
         return bisect_left(self.breakpoints, _q(z))
 
-    def __call__(self, z: object) -> Any:
+    def __call__(self, z: object) -> Rational:
         z = _q(z)
         i = bisect_left(self.breakpoints, z)
-        return self.slopes[i] * z + self.intercepts[i]
+        return cast(Rational, self.slopes[i] * z + self.intercepts[i])
 
-    def derivative(self, z: object) -> Any:
-        return self.slopes[self.piece(z)]
+    def derivative(self, z: object) -> Rational:
+        return cast(Rational, self.slopes[self.piece(z)])
 
     def to_json(self) -> Any:
         return {
@@ -432,22 +432,22 @@ class PiecewiseLinear(Activation):
         }
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         return (self._dens[0], 1)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         return (self._dens[1], 0)
 
     @cached_property
-    def _dens(self) -> tuple[Any, Any]:
+    def _dens(self) -> tuple[Integer, Integer]:
         return (_common_den(self.slopes + self.intercepts), _common_den(self.slopes))
 
-    def _piece_fn(self, d: Any) -> Callable[[Any], int]:
+    def _piece_fn(self, d: IntegerLike) -> Callable[[Integer], int]:
         # z = P/d <= t = u/v  <=>  P*v <= u*d  (d, v > 0)
         cuts = [(Z(t.denominator), Z(t.numerator) * d) for t in self.breakpoints]
 
-        def piece(p: Any) -> int:
+        def piece(p: Integer) -> int:
             lo, hi = 0, len(cuts)
             while lo < hi:
                 mid = (lo + hi) // 2
@@ -460,19 +460,19 @@ class PiecewiseLinear(Activation):
 
         return piece
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         m = self.denominator_shape[0]
         mult = [Z(s * m) for s in self.slopes]
         add = [Z(c * m) * d for c in self.intercepts]
         piece = self._piece_fn(d)
 
-        def fn(p: Any) -> Any:
+        def fn(p: Integer) -> Integer:
             i = piece(p)
             return mult[i] * p + add[i]
 
         return fn
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         m = self.derivative_denominator_shape[0]
         nums = [Z(s * m) for s in self.slopes]
         piece = self._piece_fn(d)

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from ermbit import exact
 from ermbit.errors import InputError, InputTypeError
@@ -89,7 +89,9 @@ class Loss:
         """Whether the loss has a non-trivial derivative (``exact`` and ``bit`` are flat)."""
         return self.kind in ("squared", "half_squared", "hinge")
 
-    def value(self, out: Mapping[str, Any], y: Mapping[str, Any]) -> Any:
+    def value(
+        self, out: Mapping[str, exact.Rational], y: Mapping[str, exact.Rational]
+    ) -> exact.Rational:
         """The loss of one prediction ``out`` (node → value) against labels ``y``."""
         k = self.kind
         if k == "bit":
@@ -102,7 +104,9 @@ class Loss:
         total = sum(((out[v] - t) ** 2 for v, t in y.items()), exact.Q(0))
         return total / 2 if k == "half_squared" else total
 
-    def seed(self, out: Mapping[str, Any], y: Mapping[str, Any]) -> dict[str, Any]:
+    def seed(
+        self, out: Mapping[str, exact.Rational], y: Mapping[str, exact.Rational]
+    ) -> dict[str, exact.Rational]:
         """``∂𝓛/∂ŷ_v`` per labelled node (hinge: 0 at its kink, like ReLU'(0) = 0)."""
         k = self.kind
         if k in ("exact", "bit"):
@@ -113,7 +117,7 @@ class Loss:
         return {v: factor * (out[v] - t) for v, t in y.items()}
 
 
-def _rational_items(m: Mapping[str, Any], what: str) -> tuple[tuple[str, Any], ...]:
+def _rational_items(m: Mapping[str, Any], what: str) -> tuple[tuple[str, exact.Rational], ...]:
     if not isinstance(m, Mapping):
         raise InputTypeError(f"{what}: expected a mapping node -> rational, got {m!r}")
     return tuple(sorted((str(k), exact.parse(v, name=f"{what}[{k}]")) for k, v in m.items()))
@@ -123,8 +127,8 @@ def _rational_items(m: Mapping[str, Any], what: str) -> tuple[tuple[str, Any], .
 class Sample:
     """One labelled sample: inputs ``x`` (at any nodes), labels ``y``, a loss, a repeat count."""
 
-    x: tuple[tuple[str, Any], ...]
-    y: tuple[tuple[str, Any], ...]
+    x: tuple[tuple[str, exact.Rational], ...]
+    y: tuple[tuple[str, exact.Rational], ...]
     loss: Loss
     repeat: int = 1
 
@@ -140,11 +144,11 @@ class Sample:
         return cls(_rational_items(x, "x"), _rational_items(y, "y"), Loss.parse(loss), repeat)
 
     @property
-    def inputs(self) -> dict[str, Any]:
+    def inputs(self) -> dict[str, exact.Rational]:
         return dict(self.x)
 
     @property
-    def labels(self) -> dict[str, Any]:
+    def labels(self) -> dict[str, exact.Rational]:
         return dict(self.y)
 
 
@@ -180,7 +184,7 @@ def _loss_and_passes(
 class Witness:
     """θ for the trainable edges: ``(src, dst) -> (w, b)``; JSON key ``"src->dst"``."""
 
-    theta: tuple[tuple[tuple[str, str], tuple[Any, Any]], ...]
+    theta: tuple[tuple[tuple[str, str], tuple[exact.Rational, exact.Rational]], ...]
 
     @classmethod
     def of(cls, theta: Mapping[tuple[str, str], tuple[Any, Any]]) -> Witness:
@@ -193,7 +197,7 @@ class Witness:
             items.append(((str(u), str(v)), (w, b)))
         return cls(tuple(sorted(items)))
 
-    def as_dict(self) -> dict[tuple[str, str], tuple[Any, Any]]:
+    def as_dict(self) -> dict[tuple[str, str], tuple[exact.Rational, exact.Rational]]:
         return dict(self.theta)
 
     def enc(self) -> int:
@@ -205,7 +209,7 @@ class Witness:
 class Evaluation:
     """What the NP verifier reports about one witness."""
 
-    loss: Any
+    loss: exact.Rational
     enc_bits: int
     bit_bound: int
     admissible: bool
@@ -254,7 +258,9 @@ class ERMInstance:
     def total_repeat(self) -> int:
         return sum(s.repeat for s in self.samples)
 
-    def theta_of(self, witness: Witness | Theta | None) -> dict[tuple[str, str], tuple[Any, Any]]:
+    def theta_of(
+        self, witness: Witness | Theta | None
+    ) -> dict[tuple[str, str], tuple[exact.Rational, exact.Rational]]:
         """The full trainable θ: the witness's values, refusing frozen or unknown edges.
 
         A :class:`Witness` is the certificate the NP verifier sees, so it must give every
@@ -287,10 +293,12 @@ class ERMInstance:
         own = self.network.theta()
         return {k: given.get(k, own[k]) for k in sorted(free)}
 
-    def loss(self, theta: Witness | Theta | None = None, *, budget_bits: int | None = None) -> Any:
+    def loss(
+        self, theta: Witness | Theta | None = None, *, budget_bits: int | None = None
+    ) -> exact.Rational:
         """``L(θ)``, exactly (θ defaults to the network's own parameters)."""
         net = self.network.with_theta(self.theta_of(theta))
-        return _loss_and_passes(net, self.samples, budget_bits)[0]
+        return cast(exact.Rational, _loss_and_passes(net, self.samples, budget_bits)[0])
 
     def is_admissible(self, theta: Witness | Theta | None = None) -> bool:
         """``enc(θ) ≤ β`` over the trainable edges."""
@@ -341,7 +349,9 @@ class BackpropInstance:
             "samples": len(self.samples),
         }
 
-    def gradients(self, *, budget_bits: int | None = None) -> tuple[Any, Any, int]:
+    def gradients(
+        self, *, budget_bits: int | None = None
+    ) -> tuple[exact.Rational, exact.Rational, int]:
         """``(∂L/∂w_{e*}, ∂L/∂b_{e*}, largest value size)`` at the network's θ, exactly."""
         limit = budget(budget_bits)
         passes = self.network.forward_batch([s.inputs for s in self.samples], budget_bits=limit)
@@ -352,7 +362,7 @@ class BackpropInstance:
         biggest = max([grad.max_bits, *(p.max_value_bits for p in passes)])
         return grad.dw[self.edge], grad.db[self.edge], biggest
 
-    def gradient(self, *, budget_bits: int | None = None) -> Any:
+    def gradient(self, *, budget_bits: int | None = None) -> exact.Rational:
         """``∂L/∂w_{e*}`` at the network's θ (exact rational)."""
         return self.gradients(budget_bits=budget_bits)[0]
 
@@ -360,7 +370,7 @@ class BackpropInstance:
         """The queried bit (0/1) or sign (−1/0/1) of the gradient coordinate."""
         g = self.gradient(budget_bits=budget_bits)
         if self.query == "sign":
-            return (g > 0) - (g < 0)
+            return int(g > 0) - int(g < 0)
         assert isinstance(self.query, int)
         return exact.bit(g, self.query)
 

@@ -6,7 +6,8 @@ Registered with :mod:`ermbit.formats` when :mod:`ermbit.network.erm` is imported
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from ermbit.errors import FormatError, InputError
 from ermbit.exact import fmt
@@ -22,6 +23,8 @@ __all__ = [
     "encode_erm",
     "encode_witness",
 ]
+
+_T = TypeVar("_T")
 
 
 def _encode_map(items: tuple[tuple[str, Any], ...]) -> dict[str, str]:
@@ -69,7 +72,7 @@ def _decode_samples(value: Any, where: str) -> tuple[Sample, ...]:
     return tuple(_decode_sample(s, join(where, i)) for i, s in enumerate(as_list(value, where)))
 
 
-def _build(where: str, fn: Any, *args: Any, **kw: Any) -> Any:
+def _build(where: str, fn: Callable[..., _T], *args: Any, **kw: Any) -> _T:
     """Run a constructor; its InputError becomes a FormatError naming the document."""
     try:
         return fn(*args, **kw)

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 
 from ermbit.errors import InputError, InputTypeError
-from ermbit.exact import fmt, lcm, parse
+from ermbit.exact import Rational, fmt, lcm, parse
 from ermbit.network.activations import Activation, Identity
 from ermbit.network.codec import NetworkBuilder, coerce_edges, coerce_nodes, node_id
 from ermbit.network.engine.backward import backward_many
@@ -201,7 +201,7 @@ class Network:
 
     @property
     def _structure(self) -> Structure:
-        return self._cache["structure"]
+        return cast(Structure, self._cache["structure"])
 
     @property
     def num_nodes(self) -> int:
@@ -227,7 +227,7 @@ class Network:
     def index(self, node: str) -> int:
         """Position of ``node`` in ``nodes``; InputError naming it if unknown."""
         try:
-            return self._cache["index"][node]
+            return int(self._cache["index"][node])
         except (KeyError, TypeError):
             raise InputError(f"node: unknown node {node!r}") from None
 
@@ -237,7 +237,7 @@ class Network:
 
     def edge(self, src: str, dst: str) -> Edge:
         """The edge ``src -> dst``; InputError if there is none."""
-        k = self._cache["edge_index"].get((src, dst))
+        k: int | None = self._cache["edge_index"].get((src, dst))
         if k is None:
             raise InputError(f"edge: no edge {src}->{dst}")
         return self.edges[k]
@@ -278,7 +278,7 @@ class Network:
 
     # ------------------------------------------------------------------ parameters
 
-    def theta(self) -> dict[EdgeKey, tuple[Any, Any]]:
+    def theta(self) -> dict[EdgeKey, tuple[Rational, Rational]]:
         """θ as ``{(src, dst): (w, b)}`` over all edges (frozen ones included)."""
         return {e.key: (e.w, e.b) for e in self.edges}
 
@@ -342,7 +342,7 @@ class Network:
 
     # ------------------------------------------------------------------ passes
 
-    def _inputs(self, x: Mapping[str, object] | None, what: str) -> dict[int, Any]:
+    def _inputs(self, x: Mapping[str, object] | None, what: str) -> dict[int, Rational]:
         if x is None:
             return {}
         if not isinstance(x, Mapping):
@@ -374,7 +374,7 @@ class Network:
                 plans.clear()
             ws, bs = self._params(None)
             plan = plans[key] = Plan(self._structure, ws, bs, xden)
-        return plan
+        return cast(Plan, plan)
 
     def _dyn_plan(self, params: _Params | None) -> DynPlan:
         if params is not None:

@@ -36,7 +36,7 @@ from math import comb
 from typing import Any
 
 from ermbit.errors import InputError, InputTypeError
-from ermbit.exact import Q, parse
+from ermbit.exact import Q, Rational, RationalLike, parse
 from ermbit.network.activations import Activation, Identity, PiecewiseLinear, Polynomial, ReLU
 
 __all__ = [
@@ -118,7 +118,9 @@ def preimages(act: Activation, t: object) -> tuple[Any, ...] | None:
     return _pl_roots(pl, t)
 
 
-def compose(coeffs: Sequence[Any], w: Any, b: Any) -> tuple[Any, ...]:
+def compose(
+    coeffs: Sequence[int | Rational], w: RationalLike, b: RationalLike
+) -> tuple[Rational, ...]:
     """Coefficients (ascending) of ``σ(w·z + b)`` for ``σ = Σ_k coeffs[k]·z^k``.
 
     >>> compose((0, 0, 1), -1, 3)      # (3 − z)^2 = z^2 − 6z + 9
@@ -135,7 +137,7 @@ def compose(coeffs: Sequence[Any], w: Any, b: Any) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def probe_points(breakpoints: Iterable[Any]) -> tuple[Any, ...]:
+def probe_points(breakpoints: Iterable[RationalLike]) -> tuple[Rational, ...]:
     """The breakpoints, two points inside every gap between them, and two beyond each end.
 
     Two piecewise-linear functions whose breakpoints are all among ``breakpoints`` are
@@ -154,12 +156,12 @@ def probe_points(breakpoints: Iterable[Any]) -> tuple[Any, ...]:
     return tuple(pts)
 
 
-def _pl_points(pl: PiecewiseLinear, w: Any, b: Any) -> tuple[Any, ...]:
+def _pl_points(pl: PiecewiseLinear, w: Rational, b: Rational) -> tuple[Rational, ...]:
     moved = [(t - b) / w for t in pl.breakpoints] if w != 0 else []
     return probe_points([*pl.breakpoints, *moved])
 
 
-def distinguishing_point(act: Activation, w: object, b: object) -> Any | None:
+def distinguishing_point(act: Activation, w: object, b: object) -> Rational | None:
     """Some rational z with ``σ(w·z + b) ≠ σ(z)``, or None if (w, b) is a symmetry of σ.
 
     >>> distinguishing_point(ReLU(), 1, 0) is None, distinguishing_point(ReLU(), 2, 0)
@@ -262,7 +264,7 @@ def solve_edge(
 def _pl_template_points(act: Activation) -> tuple[Any, ...]:
     """Two probe points with finite preimages, plus a witness against each non-symmetry."""
     pts = [t for t in probe_points(getattr(act, "breakpoints", ())) if t != 0]
-    eqs = [(Q(0), Q(0), act(0))]
+    eqs: list[tuple[object, object, object]] = [(Q(0), Q(0), act(0))]
     chosen: list[Any] = []
     for t in pts:
         chosen.append(t)
@@ -310,7 +312,7 @@ def template_points(act: Activation) -> tuple[Any, ...]:
 
 
 @functools.lru_cache(maxsize=256)
-def lift_point(act: Activation) -> Any:
+def lift_point(act: Activation) -> Rational:
     """α with σ(α) ≠ σ(0): the pre-activation of a non-identity tail in its edges' templates.
 
     Raises

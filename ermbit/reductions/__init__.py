@@ -9,7 +9,7 @@ import importlib
 import importlib.util
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ermbit.errors import InputError
 from ermbit.reductions.base import Claim, Reduction, relation_holds
@@ -109,4 +109,4 @@ def load(spec: str, **options: Any) -> Reduction:
     for attr in ("forward", "claim"):
         if not callable(getattr(obj, attr, None)):
             raise InputError(f"reduction: {spec!r} has no method {attr!r}")
-    return obj
+    return cast(Reduction, obj)

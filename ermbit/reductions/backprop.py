@@ -46,6 +46,7 @@ In general the label is ``y = −c`` for a short rational c, and the gradient is
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -183,7 +184,7 @@ def homogenise(slp: SLP) -> tuple[SLP, int]:
     return b.build(values[-1], prune=True), degrees[-1]
 
 
-def _power_of_two(a0: Any) -> int | None:
+def _power_of_two(a0: exact.Rational) -> int | None:
     """s with ``|a0| = 2^s``, or None."""
     num, den = abs(a0.numerator), a0.denominator
     if num & (num - 1) == 0 and den & (den - 1) == 0 and num:
@@ -248,7 +249,7 @@ class SlpToBackpropBit(Reduction):
             target_oracle="exact reverse mode (BackpropInstance.answer)",
         )
 
-    def sample_source(self, rng: Any, size: int) -> BitQuery:
+    def sample_source(self, rng: random.Random, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
         from ermbit.instances.slp_families import random_bitquery
 

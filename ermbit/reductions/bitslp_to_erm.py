@@ -41,6 +41,7 @@ accepted.
 from __future__ import annotations
 
 import functools
+import random
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
@@ -160,7 +161,7 @@ class BitslpToErm(_SlpToErm):
             target_oracle="exact pinned-instance solver (from the instance alone)",
         )
 
-    def sample_source(self, rng: Any, size: int) -> BitQuery:
+    def sample_source(self, rng: random.Random, size: int) -> BitQuery:
         """A random BitSLP query of ``size`` gates (for ``ermbit verify`` sweeps)."""
         from ermbit.instances.slp_families import random_bitquery
 

@@ -142,15 +142,15 @@ def bounded_values_ok(q: SLP) -> bool:
     return all(abs(v) <= 1 for v in values(q))
 
 
-def _source_value(src: SLP) -> Any:
+def _source_value(src: SLP) -> exact.Rational:
     from ermbit.slp import evaluate
 
-    return evaluate(src)
+    return exact.Q(evaluate(src))
 
 
-def _rescaled_target(src: SLP, target: BoundedSLP) -> Any:
+def _rescaled_target(src: SLP, target: BoundedSLP) -> exact.Rational | str:
     from ermbit.slp import evaluate
 
     if not bounded_values_ok(target.slp):
         return "some value of Q lies outside [−1, 1]"
-    return evaluate(target.slp) * exact.Q(2) ** target.shift
+    return exact.Q(evaluate(target.slp) * exact.Q(2) ** target.shift)

@@ -26,7 +26,7 @@ from math import comb
 from typing import Any
 
 from ermbit.errors import InputError, InputTypeError
-from ermbit.exact import Q, Rational, fmt, lcm, parse
+from ermbit.exact import Q, Rational, RationalLike, fmt, lcm, parse
 
 __all__ = ["Gadget", "gadget"]
 
@@ -65,7 +65,7 @@ def _echelon_q(rows: Sequence[Sequence[Any]]) -> tuple[Matrix, tuple[int, ...]]:
     return _echelon(rows, lambda a: Q(1) / a, lambda v: v)
 
 
-def _horner(coeffs: Sequence[Any], t: Any) -> Any:
+def _horner(coeffs: Sequence[Rational], t: Rational) -> Rational:
     acc = Q(0)
     for r in reversed(coeffs):
         acc = acc * t + r
@@ -192,24 +192,24 @@ class Gadget:
         """μ, the degree of σ."""
         return len(self.coeffs) - 1
 
-    def sigma(self, t: Any) -> Any:
+    def sigma(self, t: RationalLike) -> Rational:
         """σ(t), exactly (Horner's rule)."""
         return _horner(self.coeffs, parse(t, name="t"))
 
-    def multiply(self, x: Any, y: Any) -> Any:
+    def multiply(self, x: RationalLike, y: RationalLike) -> Rational:
         """Σ_j κ_j (σ(x+y+j) − σ(x+j) − σ(y+j)), which equals x·y."""
         x, y = parse(x, name="x"), parse(y, name="y")
         s = self.sigma
         pairs = zip(self.kappa, self.shifts, strict=True)
         return sum((k * (s(x + y + j) - s(x + j) - s(y + j)) for k, j in pairs), Q(0))
 
-    def identity(self, t: Any) -> Any:
+    def identity(self, t: RationalLike) -> Rational:
         """Σ_j β_j σ(t+j), which equals t."""
         t = parse(t, name="t")
         pairs = zip(self.beta, self.shifts, strict=True)
         return sum((b * self.sigma(t + j) for b, j in pairs), Q(0))
 
-    def check(self, x: Any, y: Any) -> bool:
+    def check(self, x: RationalLike, y: RationalLike) -> bool:
         """Whether ``multiply(x, y) == x·y`` and ``identity(t) == t`` for t = x, y, exactly.
 
         >>> gadget(["5", "-1", "1/3"]).check("7/2", -4)

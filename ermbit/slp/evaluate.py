@@ -114,7 +114,7 @@ def _reducer(m: Any) -> Callable[[Any], Any]:
     return lambda v: v % m
 
 
-def evaluate_mod(slp: SLP, modulus: int) -> Any:
+def evaluate_mod(slp: SLP, modulus: exact.IntegerLike) -> Any:
     """``n_P mod m`` in ``[0, m)`` for an integer SLP, without computing ``n_P``.
 
     ``+ - *`` commute with reduction mod ``m``, so every value is reduced after each gate

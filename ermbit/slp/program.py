@@ -17,7 +17,7 @@ _MPZ = type(exact.Z(0))
 _HINT = "pass budget_bits={n} (or --budget-bits {n} on the command line)"
 
 
-def _show(n: int) -> str:
+def _show(n: exact.IntegerLike) -> str:
     """An int for a message; ``str`` refuses ints over 4300 digits, and they are unreadable."""
     return str(n) if exact.bitlen(n) <= 64 else f"<an integer of {exact.bitlen(n)} bits>"
 

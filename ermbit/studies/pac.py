@@ -39,14 +39,14 @@ def domain(q: int) -> list[int]:
     return [1 << i for i in range(q + 1)]
 
 
-def h(c: Any, x: int, q: int) -> Any:
+def h(c: exact.RationalLike, x: int, q: int) -> exact.Rational:
     """``h_c(x) = 2^(−q)·⌊c·x·2^q⌋`` (exact)."""
     c = exact.parse(c, name="c")
     t = c * x * (1 << q)
     return exact.Q(t.numerator // t.denominator, 1 << q)
 
 
-def adversarial_pair(q: int, *, seed_bits: int = 0b1011) -> tuple[Any, Any]:
+def adversarial_pair(q: int, *, seed_bits: int = 0b1011) -> tuple[exact.Rational, exact.Rational]:
     """Two parameters in [0, 1) that differ only in bit 2q (value ``2^(−2q)``).
 
     ``seed_bits`` fills the first bits of c so that the pair is not trivially 0.
@@ -56,7 +56,7 @@ def adversarial_pair(q: int, *, seed_bits: int = 0b1011) -> tuple[Any, Any]:
     return c, c + exact.Q(1, 1 << (2 * q))
 
 
-def min_samples(q: int, delta: Any) -> int:
+def min_samples(q: int, delta: exact.RationalLike) -> int:
     """Least m with ``(q/(q+1))^m ≤ 2δ``, decided in exact arithmetic."""
     delta = exact.parse(delta, name="delta")
     if not 0 < delta < exact.Q(1, 2):
@@ -80,7 +80,7 @@ class PacRow:
     real_model_samples: int
 
 
-def table(qs: list[int], delta: Any = "1/10") -> list[PacRow]:
+def table(qs: list[int], delta: exact.RationalLike = "1/10") -> list[PacRow]:
     """The demonstration for each q: exact disagreement count, exact minimum m."""
     rows = []
     d = exact.parse(delta, name="delta")

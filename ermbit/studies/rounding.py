@@ -35,15 +35,20 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from ermbit.errors import InputError
-from ermbit.exact import Q, Z, bitlen, fmt, lcm, parse
-from ermbit.network.activations import Activation, Identity, LogBound, lg, parse_activation
+from ermbit.exact import Integer, IntegerLike, Q, Rational, Z, bitlen, fmt, lcm, parse
+from ermbit.network.activations import (
+    Activation,
+    Identity,
+    LogBound,
+    NumFn,
+    lg,
+    parse_activation,
+)
 from ermbit.network.model import Network
 from ermbit.studies.bit_growth import DEFAULT_BUDGET, GrowthRow, bit_growth
 from ermbit.validate import check_int
 
 __all__ = ["Rounded", "clipped_forward_bound", "rounding_study"]
-
-NumFn = Any
 
 
 @dataclass(frozen=True)
@@ -76,17 +81,17 @@ class Rounded(Activation):
 
     # ------------------------------------------------------------ rational interface
 
-    def _round(self, s: Any) -> tuple[Any, bool]:
+    def _round(self, s: Rational) -> tuple[Rational, bool]:
         """(rounded and clipped value, whether the clip was active)."""
         t = Q((s * (1 << self.k)).numerator // (s * (1 << self.k)).denominator, 1 << self.k)
         if self.clip is not None and abs(t) > self.clip:
             return (self.clip if t > 0 else -self.clip), True
         return t, False
 
-    def __call__(self, z: object) -> Any:
+    def __call__(self, z: object) -> Rational:
         return self._round(self.inner(z))[0]
 
-    def derivative(self, z: object) -> Any:
+    def derivative(self, z: object) -> Rational:
         if self._round(self.inner(z))[1]:
             return Q(0)
         s = self.inner.derivative(z) * (1 << self.k)
@@ -109,33 +114,33 @@ class Rounded(Activation):
         return False
 
     @property
-    def denominator_shape(self) -> tuple[Any, int]:
+    def denominator_shape(self) -> tuple[Integer, int]:
         return (self._den, 0)
 
     @property
-    def derivative_denominator_shape(self) -> tuple[Any, int]:
+    def derivative_denominator_shape(self) -> tuple[Integer, int]:
         return (Z(1) << self.k, 0)
 
     @property
-    def _den(self) -> Any:
+    def _den(self) -> Integer:
         two_k = Z(1) << self.k
         return two_k if self.clip is None else lcm(two_k, self.clip.denominator)
 
-    def _floor_fn(self, fn: NumFn, shape: tuple[Any, int], d: Any) -> NumFn:
+    def _floor_fn(self, fn: NumFn, shape: tuple[Integer, int], d: IntegerLike) -> NumFn:
         """``P ↦ ⌊2^k·σ(P/d)⌋`` from σ's numerator map over ``f·d^e``."""
         f, e = shape
         den = Z(f) * Z(d) ** e
         return lambda p: (fn(p) << self.k) // den
 
-    def numerator_fn(self, d: Any) -> NumFn:
+    def numerator_fn(self, d: IntegerLike) -> NumFn:
         floor = self._floor_fn(self.inner.numerator_fn(d), self.inner.denominator_shape, d)
         mult = self._den >> self.k
         if self.clip is None:
             return lambda p: floor(p) * mult
         bound = self.clip * (Z(1) << self.k)
-        top = self.clip.numerator * (self._den // self.clip.denominator)
+        top: Integer = self.clip.numerator * (self._den // self.clip.denominator)
 
-        def fn(p: Any) -> Any:
+        def fn(p: Integer) -> Integer:
             t = floor(p)
             if abs(t) > bound:
                 return top if t > 0 else -top
@@ -143,7 +148,7 @@ class Rounded(Activation):
 
         return fn
 
-    def derivative_numerator_fn(self, d: Any) -> NumFn:
+    def derivative_numerator_fn(self, d: IntegerLike) -> NumFn:
         inner = self.inner
         dfloor = self._floor_fn(
             inner.derivative_numerator_fn(d), inner.derivative_denominator_shape, d

@@ -15,7 +15,7 @@ before any of them is formed.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ermbit.exact import Q, Z, bitlen, ceil_log2, lcm
 from ermbit.network.engine.bits import lg
@@ -87,7 +87,7 @@ def _as_dynamic(plan: Plan | DynPlan) -> DynPlan:
         return plan
     if plan.dynamic_twin is None:
         plan.dynamic_twin = DynPlan(plan.st, plan.ws, plan.bs)
-    return plan.dynamic_twin
+    return cast(DynPlan, plan.dynamic_twin)
 
 
 def _static_backward(plan: Plan, ps: Sequence[Pass], ss: Sequence[dict[int, Any]]) -> _Group:

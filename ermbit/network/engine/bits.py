@@ -26,7 +26,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ermbit.exact import Q, Z, bitlen, ceil_log2, gcd, lcm
+from ermbit.exact import (
+    Integer,
+    IntegerLike,
+    Q,
+    RationalLike,
+    Z,
+    bitlen,
+    ceil_log2,
+    gcd,
+    lcm,
+)
 
 __all__ = [
     "DenBasis",
@@ -54,7 +64,7 @@ MAX_BASIS = 24
 _PREC = 64
 
 
-def lg_int(num: Any, den: Any) -> LogBound:
+def lg_int(num: IntegerLike, den: IntegerLike) -> LogBound:
     """Smallest ``e`` with ``|num| <= 2**e * den`` (``den > 0``); ``None`` if ``num == 0``."""
     p = abs(Z(num))
     if p == 0:
@@ -65,7 +75,7 @@ def lg_int(num: Any, den: Any) -> LogBound:
     return e if fits else e + 1
 
 
-def lg_low(q: Any) -> LogBound:
+def lg_low(q: RationalLike) -> LogBound:
     """Largest ``e`` with ``|q| >= 2**e`` for a rational ``q`` (``floor(log2|q|)``); ``None``
     for 0 (no positive lower bound).
 
@@ -81,7 +91,7 @@ def lg_low(q: Any) -> LogBound:
     return e if fits else e - 1
 
 
-def lg(q: Any) -> LogBound:
+def lg(q: RationalLike) -> LogBound:
     """Smallest ``e`` with ``|q| <= 2**e`` for a rational ``q``; ``None`` for 0."""
     q = Q(q)
     return lg_int(q.numerator, q.denominator)
@@ -111,7 +121,7 @@ def size_bound(a: LogBound, den_bits: int) -> int:
     return 1 + num_bits + den_bits
 
 
-def _coprime_base(nums: Iterable[Any]) -> list[Any]:
+def _coprime_base(nums: Iterable[IntegerLike]) -> list[Integer]:
     """Pairwise coprime integers > 1 such that every ``n`` is a product of their powers."""
     base: list[Any] = []
     todo = [Z(n) for n in nums if n > 1]
@@ -145,7 +155,7 @@ def _primes_below(n: int) -> tuple[int, ...]:
 _SMALL_PRIMES = _primes_below(1 << 10)
 
 
-def multiplicity(n: Any, p: Any, cap: int | None = None) -> int:
+def multiplicity(n: IntegerLike, p: IntegerLike, cap: int | None = None) -> int:
     """``v_p(n)`` (at most ``cap``) for integers ``n != 0`` and ``p > 1``: one ``n % p``
     when ``p`` does not divide ``n``, else O(log² v) divisions by ``p**(2**i)``, so that
     ``2**(10**6)`` costs no million divisions.
@@ -167,7 +177,7 @@ def multiplicity(n: Any, p: Any, cap: int | None = None) -> int:
     return k
 
 
-def _split_small(b: Any) -> list[Any]:
+def _split_small(b: Integer) -> list[Integer]:
     """The distinct primes below 2**10 dividing ``b``, and what is left of ``b`` (if > 1);
     pairwise coprime, and every prime factor of ``b`` divides one of them."""
     out = []
@@ -198,7 +208,7 @@ class DenBasis:
     computation stays exact, only with larger numbers.
     """
 
-    def __init__(self, atoms: Iterable[Any], *, refine: bool = False) -> None:
+    def __init__(self, atoms: Iterable[IntegerLike], *, refine: bool = False) -> None:
         atoms = sorted({Z(a) for a in atoms if a > 1})
         base = _coprime_base(atoms)
         if refine:
@@ -209,14 +219,14 @@ class DenBasis:
             for a in atoms:
                 pool = lcm(pool, a)
             base = [pool]
-        self.base: tuple[Any, ...] = tuple(base)
+        self.base: tuple[Integer, ...] = tuple(base)
         self.zero: tuple[int, ...] = (0,) * len(base)
         self._logs = tuple(bitlen(p**_PREC) for p in base)
         self._exps: dict[Any, tuple[int, ...]] = {}
         self._values: dict[tuple[int, ...], Any] = {self.zero: Z(1)}
         self._bits: dict[tuple[int, ...], int] = {}
 
-    def exps(self, n: Any) -> tuple[int, ...]:
+    def exps(self, n: IntegerLike) -> tuple[int, ...]:
         """Exponent vector of ``n``, an atom given at construction (or a product of them)."""
         got = self._exps.get(n)
         if got is not None:
@@ -239,11 +249,11 @@ class DenBasis:
         self._exps[key] = out
         return out
 
-    def scale(self, n: Any) -> Any:
+    def scale(self, n: IntegerLike) -> IntegerLike:
         """``value(exps(n)) // n``: 1 for an exact basis, ``Λ/n`` when pooled."""
         return self.value(self.exps(n)) // n if self.pooled else 1
 
-    def value(self, e: tuple[int, ...]) -> Any:
+    def value(self, e: tuple[int, ...]) -> Integer:
         """The integer ``prod p_j**e_j`` (memoised: network layers share denominators)."""
         got = self._values.get(e)
         if got is None:

@@ -7,7 +7,7 @@ than a full batch pass (median 12.6×; ``benchmarks/bench_engine.py``: bitslp-to
 instances for σ = z², z³+2z and 1−2z⁴, ``ERMInstance.evaluate`` / this pass, the same loss
 checked), so the solver uses it
 through :func:`ermbit.network.erm.loss_in_lowest_terms`; the answers of both agree
-(tests/test_pinning.py).
+(tests/reductions/test_pinning.py, tests/network/test_engine_agreement.py).
 
 Every value is reduced to lowest terms, so sizes are those of the values themselves
 (docs: model.md).  A σ evaluation whose result could exceed ``budget_bits`` is refused

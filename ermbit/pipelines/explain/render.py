@@ -73,7 +73,10 @@ def _bit_rows(b: Bits) -> list[tuple[str, str, str, int]]:
 def _text_table(t: Table) -> list[str]:
     cells = [list(t.header), *(list(r) for r in t.rows)]
     widths = [max(len(r[i]) for r in cells) for i in range(len(t.header))]
-    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+
+    def line(r: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+
     out = [line(cells[0]), "  ".join("-" * w for w in widths)]
     for i, r in enumerate(cells[1:]):
         if t.omitted and i == t.head:

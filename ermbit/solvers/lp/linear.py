@@ -23,7 +23,7 @@ from types import MappingProxyType
 from typing import Any
 
 from ermbit.errors import InputError, InputTypeError
-from ermbit.exact import Q, fmt, parse
+from ermbit.exact import Q, Rational, RationalLike, fmt, parse
 
 __all__ = ["OPS", "Constraint", "LPResult", "LinearSystem", "verify_certificate"]
 
@@ -93,7 +93,7 @@ class Constraint:
         """Whether the operator is ``<`` or ``>``."""
         return self.op in _STRICT
 
-    def lhs(self, point: Mapping[Any, Any]) -> Any:
+    def lhs(self, point: Mapping[Any, object]) -> Rational:
         """The exact value ``Σ_v coeffs[v]·point[v]``; every variable must be present."""
         total = Q(0)
         for v, a in self.coeffs.items():
@@ -118,7 +118,7 @@ class Constraint:
         return f"{text} {self.op} {fmt(self.rhs)}"
 
 
-def _compare(lhs: Any, op: str, rhs: Any) -> bool:
+def _compare(lhs: Rational, op: str, rhs: Rational) -> bool:
     if op == "<=":
         return bool(lhs <= rhs)
     if op == ">=":
@@ -203,13 +203,13 @@ class LPResult:
     """
 
     status: str
-    point: dict[Any, Any] | None = None
-    objective_value: Any = None
+    point: dict[Any, Rational] | None = None
+    objective_value: Rational | None = None
     attained: bool | None = None
-    certificate: tuple[Any, ...] | None = None
+    certificate: tuple[Rational, ...] | None = None
     core: tuple[object, ...] = ()
     core_indices: tuple[int, ...] = ()
-    ray: dict[Any, Any] | None = None
+    ray: dict[Any, Rational] | None = None
     pivots: int = 0
 
     def __post_init__(self) -> None:
@@ -222,7 +222,7 @@ class LPResult:
 
 
 def verify_certificate(
-    constraints: LinearSystem | Iterable[Constraint], certificate: Sequence[Any]
+    constraints: LinearSystem | Iterable[Constraint], certificate: Sequence[RationalLike]
 ) -> bool:
     """Whether ``certificate`` proves the system infeasible (Farkas/Motzkin).
 

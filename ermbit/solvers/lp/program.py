@@ -37,7 +37,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from ermbit.errors import BudgetExceeded, InputTypeError, VerificationFailed
-from ermbit.exact import Q, parse
+from ermbit.exact import Q, Rational, parse
 from ermbit.solvers.lp import simplex as _simplex
 from ermbit.solvers.lp.linear import (
     OPS,
@@ -157,10 +157,10 @@ class _Rows:
         sign = 1 if minimize else -1
         return [sign * objective.get(v, Q(0)) for v in self.names]
 
-    def user_multipliers(self, lam: Sequence[Any]) -> tuple[Any, ...]:
+    def user_multipliers(self, lam: Sequence[Rational]) -> tuple[Rational, ...]:
         return tuple(s * y for s, y in zip(self.signs, lam[: len(self.signs)], strict=True))
 
-    def point(self, x: Sequence[Any]) -> dict[Any, Any]:
+    def point(self, x: Sequence[Rational]) -> dict[Any, Rational]:
         return dict(zip(self.names, x[: len(self.names)], strict=True))
 
     def relaxed(self) -> LinearSystem:
@@ -259,12 +259,12 @@ class _Solver:
             return self.optimum(start, value, False)
         return self.optimum(hit, value, True)
 
-    def optimum(self, point: dict[Any, Any], value: Any, attained: bool) -> LPResult:
+    def optimum(self, point: dict[Any, Rational], value: Rational, attained: bool) -> LPResult:
         return LPResult(
             "feasible", point=point, objective_value=value, attained=attained, pivots=self.pivots
         )
 
-    def infeasible(self, system: LinearSystem, multipliers: tuple[Any, ...]) -> LPResult:
+    def infeasible(self, system: LinearSystem, multipliers: tuple[Rational, ...]) -> LPResult:
         if not verify_certificate(system, multipliers):
             raise VerificationFailed(
                 "internal error: the LP solver produced an invalid Farkas certificate",
@@ -300,7 +300,7 @@ class _Solver:
         return self.infeasible(system, cert)
 
 
-def _checked(system: LinearSystem, point: dict[Any, Any]) -> dict[Any, Any]:
+def _checked(system: LinearSystem, point: dict[Any, Rational]) -> dict[Any, Rational]:
     bad = system.violated(point)
     if bad:
         raise VerificationFailed(

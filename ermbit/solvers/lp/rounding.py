@@ -20,7 +20,7 @@ from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
 from ermbit.errors import InputError, VerificationFailed
-from ermbit.exact import Q, enc, parse, size
+from ermbit.exact import Q, Rational, RationalLike, enc, parse, size
 from ermbit.solvers.lp.linear import Constraint, LinearSystem
 
 __all__ = ["simplest_rational", "simplify_point"]
@@ -30,8 +30,12 @@ _METHODS = ("coordinate", "projection")
 
 
 def simplest_rational(
-    lo: Any = None, hi: Any = None, *, lo_open: bool = False, hi_open: bool = False
-) -> Any:
+    lo: RationalLike | None = None,
+    hi: RationalLike | None = None,
+    *,
+    lo_open: bool = False,
+    hi_open: bool = False,
+) -> Rational:
     """The simplest rational in the interval from ``lo`` to ``hi`` (``None``: unbounded).
 
     Returns ``p/q`` in the interval with the least ``q >= 1`` and, among those, the least
@@ -62,12 +66,15 @@ def simplest_rational(
     if above and below:
         return zero
     if not below:  # the interval lies in the negatives: mirror it
+        assert hi is not None
         return -_simplest_nonnegative(-hi, hi_open, None if lo is None else -lo, lo_open)
     assert lo is not None
     return _simplest_nonnegative(lo, lo_open, hi, hi_open)
 
 
-def _simplest_nonnegative(lo: Any, lo_open: bool, hi: Any, hi_open: bool) -> Any:
+def _simplest_nonnegative(
+    lo: Rational, lo_open: bool, hi: Rational | None, hi_open: bool
+) -> Rational:
     # Invariant: 0 <= lo, the interval is non-empty.  If it holds no integer, then
     # x = k + 1/y with k = floor(lo) and y in the reflected interval (1/(hi-k), 1/(lo-k)).
     terms = []
@@ -92,7 +99,7 @@ def simplify_point(
     *,
     method: str = "coordinate",
     max_passes: int = 20,
-) -> dict[Any, Any]:
+) -> dict[Any, Rational]:
     """A feasible point with a short encoding, found from the feasible ``point``.
 
     ``"coordinate"`` (default): the equality constraints are solved for some *pivot*
@@ -177,7 +184,7 @@ def _coordinate_passes(
     return point
 
 
-def _dot(coeffs: Mapping[Any, Any], d: Mapping[Any, Any]) -> Any:
+def _dot(coeffs: Mapping[Any, Rational], d: Mapping[Any, Rational]) -> Rational:
     return sum((a * d[u] for u, a in coeffs.items() if u in d), Q(0))
 
 

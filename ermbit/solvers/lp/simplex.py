@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ermbit.errors import BudgetExceeded, InputError
-from ermbit.exact import Q, Z, bitlen, gcd, lcm
+from ermbit.exact import Integer, Q, Rational, RationalLike, Z, bitlen, gcd, lcm
 
 __all__ = ["SimplexOutcome", "solve"]
 
@@ -56,19 +56,19 @@ class SimplexOutcome:
     """
 
     status: str
-    x: tuple[Any, ...] | None
-    value: Any
-    multipliers: tuple[Any, ...]
-    ray: tuple[Any, ...] | None
+    x: tuple[Rational, ...] | None
+    value: Any  # Rational; None when infeasible (callers read it by status)
+    multipliers: tuple[Rational, ...]
+    ray: tuple[Rational, ...] | None
     pivots: int
 
 
 def solve(
-    a: Sequence[Sequence[Any]],
-    b: Sequence[Any],
+    a: Sequence[Sequence[RationalLike]],
+    b: Sequence[RationalLike],
     eq: Sequence[bool],
     n: int,
-    cost: Sequence[Any] | None = None,
+    cost: Sequence[RationalLike] | None = None,
     *,
     bland: bool = False,
     max_pivots: int | None = None,
@@ -86,25 +86,25 @@ def solve(
     return _Tableau(a, b, eq, n, bland=bland, max_pivots=max_pivots).run(cost)
 
 
-def _integral(values: Sequence[Any]) -> tuple[list[Any], Any]:
+def _integral(values: Sequence[RationalLike]) -> tuple[list[Integer], Integer]:
     """Numerators over the least common denominator of the rationals ``values``."""
     qs = [Q(v) for v in values]
     den = lcm(*(q.denominator for q in qs)) if qs else Z(1)
     return [q.numerator * (den // q.denominator) for q in qs], den
 
 
-def _reduce(row: list[Any], den: Any) -> tuple[list[Any], Any]:
+def _reduce(row: list[Integer], den: Integer) -> tuple[list[Integer], Integer]:
     g = gcd(den, *row)
     return ([v // g if v else v for v in row], den // g) if g != 1 else (row, den)
 
 
-def _nonzeros(row: list[Any]) -> list[tuple[int, Any]]:
+def _nonzeros(row: list[Integer]) -> list[tuple[int, Integer]]:
     return [(k, v) for k, v in enumerate(row) if v]
 
 
 def _eliminate(
-    row: list[Any], den: Any, pivot_nz: list[tuple[int, Any]], e: int, p: Any
-) -> tuple[list[Any], Any]:
+    row: list[Integer], den: Integer, pivot_nz: list[tuple[int, Integer]], e: int, p: Integer
+) -> tuple[list[Integer], Integer]:
     """``row/den − (row[e]/den)·(prow/p)`` as integers over a new denominator.
 
     ``pivot_nz`` lists the non-zero entries of ``prow``, whose entry ``e`` is ``p > 0``.
@@ -310,10 +310,10 @@ class _Tableau:
 
     # -- read-out -------------------------------------------------------------------------
 
-    def _slack_part(self) -> tuple[Any, ...]:
+    def _slack_part(self) -> tuple[Rational, ...]:
         return tuple(Q(v, self.obj_den) for v in self.obj[self.n : self.n + self.m])
 
-    def _primal(self) -> tuple[Any, ...]:
+    def _primal(self) -> tuple[Rational, ...]:
         z = [Q(0)] * self.ncols
         for i in self.active:
             j = self.basis[i]
@@ -321,7 +321,7 @@ class _Tableau:
                 z[j] = Q(self.rows[i][-1], self.den[i])
         return self._with_free(z, homogeneous=False)
 
-    def _ray(self, e: int, direction: int) -> tuple[Any, ...]:
+    def _ray(self, e: int, direction: int) -> tuple[Rational, ...]:
         dz = [Q(0)] * self.ncols
         dz[e] = Q(direction)
         for i in self.active:
@@ -330,7 +330,7 @@ class _Tableau:
                 dz[j] = -direction * Q(self.rows[i][e], self.den[i])
         return self._with_free(dz, homogeneous=True)
 
-    def _with_free(self, z: list[Any], *, homogeneous: bool) -> tuple[Any, ...]:
+    def _with_free(self, z: list[Rational], *, homogeneous: bool) -> tuple[Rational, ...]:
         # Each frozen row reads x_j + Σ_{k != j} T_ik z_k = rhs_i; its entries in the other
         # free basic columns are 0 (elimination was Gauss-Jordan).
         for i in self.free_rows:
@@ -346,9 +346,9 @@ class _Tableau:
     def _outcome(
         self,
         status: str,
-        value: Any,
-        multipliers: tuple[Any, ...],
-        ray: tuple[Any, ...] | None = None,
+        value: Rational | None,
+        multipliers: tuple[Rational, ...],
+        ray: tuple[Rational, ...] | None = None,
     ) -> SimplexOutcome:
         x = None if status == "infeasible" else self._primal()
         return SimplexOutcome(status, x, value, multipliers, ray, self.pivots)
