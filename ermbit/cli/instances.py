@@ -19,6 +19,7 @@ from ermbit.cli._base import (
     read_document,
 )
 from ermbit.cli._certify import add_certify, check_certify, report
+from ermbit.cli._erm_solve import add_solve_options, solve_instance, write_result
 from ermbit.errors import InputError
 
 __all__ = ["check_cmd", "decide_cmd", "reduce_cmd", "solve_cmd"]
@@ -188,6 +189,7 @@ def _solve_args(p: argparse.ArgumentParser) -> None:
     add_budget(p)
     add_certify(p)
     add_force(p)
+    add_solve_options(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -232,9 +234,8 @@ def _solve_backprop(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
 
 def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
     from ermbit import formats
-    from ermbit.solvers.erm.dispatch import solve_erm
 
-    res = solve_erm(inst, budget_bits=args.budget_bits, certify=args.certify)
+    res = solve_instance(inst, args)
     if args.witness_out:
         if res.witness is not None:
             formats.write(args.witness_out, res.witness)
@@ -247,7 +248,7 @@ def _solve_erm(inst: Any, args: argparse.Namespace, out: TextIO) -> int:
             report(args, out, cert, obj)
         emit_json(out, obj)
     else:
-        out.write(res.summary() + "\n")
+        write_result(res, args, out)
         if cert is not None:
             report(args, out, cert, None)
     return EXIT_UNDECIDED if res.decision is None else EXIT_OK

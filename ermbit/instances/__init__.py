@@ -44,6 +44,7 @@ from ermbit.instances.cnfgen_bridge import cnfgen_families, cnfgen_family
 from ermbit.instances.matrices import permanent_brute, permanent_definition, random_01_matrix
 from ermbit.instances.net_families import random_network
 from ermbit.instances.slp_families import random_slp
+from ermbit.instances.training import training
 
 __all__ = [
     "FAMILIES",
@@ -62,6 +63,7 @@ __all__ = [
     "random_mixed_cnf",
     "random_network",
     "random_slp",
+    "training",
     "xor_system",
 ]
 
@@ -101,6 +103,11 @@ FAMILIES: dict[str, tuple[Callable[..., Any], str]] = {
         random_network,
         "depth [width=4] [activation=relu] [scale=1], seed: fully connected layers of one "
         "activation (relu, z**2, any polynomial), rational weights, identity output",
+    ),
+    "training": (
+        training,
+        "name [beta]: a small training problem with a known answer (XOR, AND, OR, majority-3, "
+        "parity-3, 1-D fits, planted teachers; ReLU and z**2), ermbit.instances.training",
     ),
     "random-slp": (
         random_slp,

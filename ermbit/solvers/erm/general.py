@@ -1,0 +1,204 @@
+"""A general exact solver for ERM_bit: every small instance of the paper's model.
+
+**Question.**  Given an :class:`~ermbit.network.erm.ERMInstance` (any DAG, inputs at any node,
+identity / ReLU / piecewise-linear / polynomial activations, any set of trainable edges,
+every loss of the format, γ, β): is there θ on the trainable edges with
+``enc(θ) ≤ β`` and ``L(θ) ≤ γ``?  The promise, if any, does not change the question.
+
+**Domain.**  ``size(p/q) ≥ 2``, so the domain ``{θ : enc(θ) ≤ β}`` is finite, and
+:mod:`._general_rationals` lists every rational of each size.  The search
+(:mod:`._general_search`) fixes the nodes in topological order; per node it enumerates
+the trainable weights and the bias sum (at its cheapest split over the node's edges) in
+order of cost, and keeps one choice per resulting *value vector* over the samples.  The
+reductions it makes (one cheapest choice per vector, a memo of failed states, a loss
+lower bound, lexicographic order of interchangeable hidden units, exact least-cost
+solving of affine output nodes in zero-loss mode) each keep at least one cheapest θ of
+every reachable set of outputs, so the search is complete.
+
+**Answers** (a :class:`~ermbit.solvers.erm.dispatch.SolveResult`, solver ``"general"``):
+
+* YES only with a witness that :meth:`ERMInstance.evaluate` (the NP verifier) accepts:
+  loss ≤ γ and enc ≤ β; anything else raises
+  :class:`~ermbit.errors.VerificationFailed`.
+* NO with ``details["proof"]``: ``"exhausted"`` (the search covered the finite domain),
+  ``"infeasible-over-reals"`` (γ < 0, or no parameter is enumerated and the output
+  equations are inconsistent over ℚ, hence over ℝ) or ``"below-least-enc"`` (β < 4·#trainable
+  edges, the least enc of any θ).
+* UNDECIDED (``decision=None``) only when a user limit (time, nodes) or a size budget
+  stops the search; ``details["stopped"]`` says which and ``details["statistics"]`` how far.
+
+With ``min_bits=True`` it answers for β' = least enc, least enc + 1, …, β and reports the
+first β' with a witness (``details["min_bits"]``); every smaller β' was answered NO, so
+the minimum is proved.
+
+>>> from ermbit.network.erm import ERMInstance, Sample
+>>> from ermbit.network.model import Network
+>>> net = Network.from_specs({"x": "id", "y": "id"}, [("x", "y", 0, 0)], ["y"])
+>>> fit = [Sample.of({"x": 1}, {"y": 5}), Sample.of({"x": 2}, {"y": 9})]   # y = 4x + 1
+>>> solve_general(ERMInstance(net, fit, 0, 7)).details["proof"]    # 4 and 1 need 5 + 3 bits
+'exhausted'
+>>> r = solve_general(ERMInstance(net, fit, 0, 20), min_bits=True)
+>>> r.decision, r.details["min_bits"], r.witness.as_dict()
+(True, 8, {('x', 'y'): (mpq(4,1), mpq(1,1))})
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from ermbit import exact
+from ermbit.errors import BudgetExceeded, InputError, InputTypeError, VerificationFailed
+from ermbit.network.erm import ERMInstance, Witness
+from ermbit.solvers.erm._general_model import Compiled, compile_instance
+from ermbit.solvers.erm._general_search import Search, Stopped
+from ermbit.solvers.erm.dispatch import SolveResult
+
+__all__ = ["SOLVER_NAME", "solve_general"]
+
+SOLVER_NAME = "general"
+Progress = Callable[[dict[str, Any]], None]
+
+
+def solve_general(
+    instance: ERMInstance,
+    *,
+    time_limit: float | None = None,
+    node_limit: int | None = None,
+    min_bits: bool = False,
+    progress: Progress | None = None,
+) -> SolveResult:
+    """Decide ``instance`` exactly (see the module docstring for the contract).
+
+    Parameters
+    ----------
+    instance : ERMInstance
+    time_limit : float, optional
+        Seconds before the search stops with UNDECIDED.
+    node_limit : int, optional
+        Most parameter choices and linear solves before it stops with UNDECIDED.
+    min_bits : bool
+        Find the least β' ≤ β with a witness (``details["min_bits"]``, None if none).
+    progress : callable, optional
+        Called now and then with a dict of counters (``beta``, ``choices``, …).
+
+    Raises
+    ------
+    InputTypeError
+        If ``instance`` is not an ERMInstance.
+    InputError
+        For a negative limit.
+    VerificationFailed
+        If a witness found is rejected by the NP verifier (a bug guard).
+    """
+    if not isinstance(instance, ERMInstance):
+        raise InputTypeError(f"instance: expected an ERMInstance, got {type(instance).__name__}")
+    for name, val in (("time_limit", time_limit), ("node_limit", node_limit)):
+        if val is not None and val < 0:
+            raise InputError(f"{name}: must be ≥ 0, got {val!r}")
+    start = time.monotonic()
+    if instance.gamma < 0:
+        why = f"every loss is ≥ 0 > γ = {exact.fmt(instance.gamma)}"
+        details: dict[str, Any] = {"proof": "infeasible-over-reals", "statistics": {}}
+        details.update({"min_bits": None} if min_bits else {})
+        return SolveResult(False, None, None, None, why, SOLVER_NAME, details)
+    comp = compile_instance(instance)
+    deadline = None if time_limit is None else start + time_limit
+    search = Search(comp, node_limit, deadline, progress)
+    betas = range(comp.least_enc, instance.bit_bound + 1) if min_bits else [instance.bit_bound]
+    extra: dict[str, Any] = {"min_bits": None} if min_bits else {}
+    idle_cost = 4 * len(comp.idle)
+    for beta in betas:
+        try:
+            found = search.run(beta - idle_cost)
+        except (Stopped, BudgetExceeded) as exc:
+            return _undecided(comp, search, beta, str(exc), start, extra)
+        if found:
+            if min_bits:
+                extra["min_bits"] = beta
+            return _yes(comp, search, beta, start, extra)
+    return _no(comp, search, start, extra)
+
+
+def _witness(comp: Compiled, search: Search) -> Witness:
+    theta: dict[tuple[str, str], tuple[Any, Any]] = {k: (0, 0) for k in comp.idle}
+    for info, ch in zip(comp.nodes, search.chosen, strict=True):
+        if not info.train:
+            continue
+        assert ch is not None and info.bias is not None
+        ws, total = ch
+        got = info.bias.cheapest(total, 10**6 if len(info.train) == 1 else exact.size(total) + 64)
+        assert got is not None
+        for key, w, b in zip(info.train, ws, got[1], strict=True):
+            theta[key] = (w, b)
+    return Witness.of(theta)
+
+
+def _stats(search: Search, start: float) -> dict[str, Any]:
+    return {**search.stats.as_dict(), "seconds": round(time.monotonic() - start, 3)}
+
+
+def _yes(
+    comp: Compiled, search: Search, beta: int, start: float, extra: dict[str, Any]
+) -> SolveResult:
+    inst = comp.inst
+    wit = _witness(comp, search)
+    ev = inst.evaluate(wit)
+    if not ev.accepted or ev.enc_bits > beta:
+        raise VerificationFailed(
+            f"solve_general: the NP verifier rejects the witness found (loss "
+            f"{exact.fmt(ev.loss)}, γ = {exact.fmt(inst.gamma)}, enc {ev.enc_bits}, β' = {beta})",
+            counterexample=wit,
+        )
+    why = (
+        f"witness found by complete search and accepted by the NP verifier: loss "
+        f"{exact.fmt(ev.loss)} ≤ γ = {exact.fmt(inst.gamma)}, enc {ev.enc_bits} ≤ β = "
+        f"{inst.bit_bound}"
+    )
+    if extra.get("min_bits") is not None:
+        why += f"; least bit bound {beta}: every β' < {beta} answered NO"
+        if beta == comp.least_enc:
+            why += f" ({beta} is the least enc of any θ)"
+    details = {"proof": "witness", "statistics": _stats(search, start), **extra}
+    return SolveResult(True, ev.loss, wit, ev.enc_bits, why, SOLVER_NAME, details)
+
+
+def _no(comp: Compiled, search: Search, start: float, extra: dict[str, Any]) -> SolveResult:
+    inst = comp.inst
+    st = search.stats
+    if inst.bit_bound < comp.least_enc:
+        proof = "below-least-enc"
+        why = (
+            f"β = {inst.bit_bound} is below {comp.least_enc}, the least enc of any θ "
+            "(2 bits per weight and per bias of every trainable edge)"
+        )
+    elif comp.n_enum_params == 0 and st.real_infeasible:
+        proof = "infeasible-over-reals"
+        why = "the output equations are inconsistent over ℚ (Gauss–Jordan), so over ℝ too"
+    else:
+        proof = "exhausted"
+        why = (
+            f"searched the whole finite domain {{θ : enc(θ) ≤ {inst.bit_bound}}}: "
+            f"{st.choices} parameter choices, {st.vectors} distinct value vectors, "
+            f"{st.linear_solves} exact linear solves; no θ reaches loss ≤ γ = "
+            f"{exact.fmt(inst.gamma)}"
+        )
+    details = {"proof": proof, "statistics": _stats(search, start), **extra}
+    return SolveResult(False, None, None, None, why, SOLVER_NAME, details)
+
+
+def _undecided(
+    comp: Compiled, search: Search, beta: int, reason: str, start: float, extra: dict[str, Any]
+) -> SolveResult:
+    why = f"stopped at β' = {beta}: {reason}"
+    if extra:
+        why += f"; every β' < {beta} was answered NO"
+    details = {
+        "proof": None,
+        "stopped": reason,
+        "beta_reached": beta,
+        "statistics": _stats(search, start),
+        **extra,
+    }
+    return SolveResult(None, None, None, None, why, SOLVER_NAME, details)
