@@ -124,11 +124,11 @@ def test_w4_undecided_exits_4(monkeypatch: pytest.MonkeyPatch, erm_file: Path) -
 
     monkeypatch.setattr(dispatch, "solve_erm", undecided)
     # a structural solver left undecided (auto would go on to the general solver)
-    code, out, _ = run("solve", str(erm_file), "--method", "pattern")
+    code, out, _ = run("solve", str(erm_file), "--method", "pinned")
     assert code == 4 and "UNDECIDED" in out
     stale = erm_file.parent / "w.json"
     stale.write_text("a witness from an earlier run")
-    code, _, _ = run("solve", str(erm_file), "--method", "pattern", "-w", str(stale), "--force")
+    code, _, _ = run("solve", str(erm_file), "--method", "pinned", "-w", str(stale), "--force")
     assert code == 4 and not stale.exists()  # no witness now: the old file must not pass for one
 
 
