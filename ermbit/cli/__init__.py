@@ -18,6 +18,7 @@ from typing import TextIO
 
 from ermbit.cli import checking as _checking  # noqa: F401
 from ermbit.cli import counting as _counting  # noqa: F401  (registers commands)
+from ermbit.cli import export as _export  # noqa: F401
 from ermbit.cli import instances as _instances  # noqa: F401
 from ermbit.cli import teaching as _teaching  # noqa: F401
 from ermbit.cli import tools as _tools  # noqa: F401
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
         "reduce",
         "solve",
         "check",
+        "export",
         "decide",
         "verify",
         "gen",

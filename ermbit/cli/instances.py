@@ -127,7 +127,10 @@ def _short(value: Any) -> str:
 
 def _check_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("instance", help="an ERM_bit instance (JSON, kind erm)")
-    p.add_argument("witness", help="a witness θ (JSON, kind witness)")
+    p.add_argument("witness", nargs="?", help="a witness θ (JSON, kind witness)")
+    p.add_argument(
+        "--smt-model", default=None, metavar="FILE", help="read θ from an SMT solver's model"
+    )
     add_budget(p)
     p.add_argument("--json", action="store_true")
 
@@ -137,9 +140,17 @@ def check_cmd(args: argparse.Namespace, out: TextIO) -> int:
     from ermbit.network.erm import ERMInstance, Witness
 
     inst = read_document(args.instance).obj
-    wit = read_document(args.witness).obj
     if not isinstance(inst, ERMInstance):
         raise InputError(f"{args.instance}: expected kind 'erm'")
+    if (args.witness is None) == (args.smt_model is None):
+        raise InputError("witness: give a witness file or --smt-model FILE (one of them)")
+    if args.smt_model is not None:
+        from ermbit.export.smt2 import witness_from_model
+
+        with open(args.smt_model, encoding="utf-8") as fh:
+            wit = witness_from_model(inst, fh.read())
+    else:
+        wit = read_document(args.witness).obj
     if not isinstance(wit, Witness):
         raise InputError(f"{args.witness}: expected kind 'witness'")
     start = time.perf_counter()

@@ -15,11 +15,20 @@ from ermbit.cli._base import (
     emit_json,
     table,
 )
+from ermbit.cli.export import study_solvers, study_trainers
 from ermbit.errors import InputError
 
 __all__ = ["STUDIES", "gen_cmd", "study_cmd"]
 
-STUDIES = ("bit-growth", "rounding", "float-vs-exact", "pac", "gadget-negative")
+STUDIES = (
+    "bit-growth",
+    "rounding",
+    "float-vs-exact",
+    "pac",
+    "gadget-negative",
+    "solvers",
+    "trainers",
+)
 
 
 def _params(items: list[str]) -> dict[str, str]:
@@ -58,6 +67,7 @@ def _gen_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out-dir", default=None, help="directory for bulk mode (+ manifest.json)")
     p.add_argument("--reduce", default=None, metavar="NAME", help="also write a reduction's target")
     p.add_argument("--activation", default=None, help="σ for --reduce, e.g. 'z**2'")
+    p.add_argument("--export", default=None, choices=["vnncomp"], help="write a benchmark dir")
     add_force(p)
 
 
@@ -73,6 +83,10 @@ def gen_cmd(args: argparse.Namespace, out: TextIO) -> int:
     if args.family is None:
         raise InputError("family: give a family name (ermbit gen --list shows them)")
     params = _params(args.params)
+    if args.export is not None:
+        from ermbit.cli.export import gen_vnncomp
+
+        return gen_vnncomp(args, params, out)
     if args.count is not None or args.out_dir is not None or args.reduce is not None:
         return _gen_bulk(args, params, out)
     if args.output is None:
@@ -138,6 +152,9 @@ def _study_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--delta", default="1/10", help="pac: failure probability (rational)")
     p.add_argument("--alpha", nargs="*", default=["1/2", "-1", "2"], help="gadget-negative")
     p.add_argument("--max-shift", type=int, default=6, help="gadget-negative: shifts 0..S")
+    from ermbit.cli.export import add_study_args
+
+    add_study_args(p)
     p.add_argument("--json", action="store_true")
 
 
@@ -151,6 +168,8 @@ def study_cmd(args: argparse.Namespace, out: TextIO) -> int:
         "float-vs-exact": _study_float,
         "pac": _study_pac,
         "gadget-negative": _study_negative,
+        "solvers": study_solvers,
+        "trainers": study_trainers,
     }[args.name]
     handler(args, out)
     return EXIT_OK

@@ -198,7 +198,7 @@ def _bit_lengths(inst: ERMInstance, pairs: list[Any], top: int, fresh: Any, cap_
 
 class _Z3Ops(_Ops):
     def relu(self, a: Any) -> Any:
-        import z3  # type: ignore[import-untyped]
+        import z3
 
         return z3.If(a > 0, a, 0)
 
