@@ -150,7 +150,7 @@ def solve_pinned(
     max_candidates : int
         Most θ candidates to enumerate.
     budget_bits : int, optional
-        Size budget of every value (default 2^28 bits).
+        Size budget of every value (None: the default budget).
     verify : {"main", "all", "none"}
         The witness is always re-evaluated on every sample in lowest terms; besides,
         :meth:`ERMInstance.evaluate` re-checks the main samples (``"main"``), every sample
