@@ -28,15 +28,24 @@ import importlib
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from ermbit import exact
 from ermbit.errors import FormatError, InputError
+from ermbit.fields import (  # re-exported: the decoders' helpers
+    as_int,
+    as_list,
+    as_object,
+    as_rational,
+    as_str,
+    check_keys,
+    join,
+)
 from ermbit.files import write_atomic
-from ermbit.slp import OPS, SLP, Gate
+from ermbit.slp.codec import decode_slp, encode_slp  # re-exported
 
 __all__ = [
     "FORMAT",
@@ -71,7 +80,7 @@ FORMAT = "ermbit/1"
 #: returns the kind's fields; the decoder takes ``(fields, where)``.  Third-party kinds
 #: are added with :func:`register_kind`.
 KINDS: dict[str, tuple[str, str, str]] = {
-    "slp": ("ermbit.slp:SLP", "ermbit.formats:encode_slp", "ermbit.formats:decode_slp"),
+    "slp": ("ermbit.slp:SLP", "ermbit.slp.codec:encode_slp", "ermbit.slp.codec:decode_slp"),
     "network": (
         "ermbit.network.model:Network",
         "ermbit.network.model:Network.to_json",
@@ -194,93 +203,6 @@ def _load_imported_kinds() -> None:
     for kind, (cls_path, _, _) in KINDS.items():
         if kind not in _REGISTRY and cls_path.partition(":")[0] in sys.modules:
             _load_kind(kind)
-
-
-# ---------------------------------------------------------------- helpers for decoders
-
-
-def join(where: str, key: str | int) -> str:
-    """Dotted path of a child: ``join("", "a") == "a"``, ``join("g", 3) == "g[3]"``.
-
-    >>> join(join(join("", "samples"), 2), "loss")
-    'samples[2].loss'
-    """
-    if isinstance(key, int):
-        return f"{where}[{key}]"
-    return f"{where}.{key}" if where else key
-
-
-def _show(n: int) -> str:
-    """An int for a message; ``str`` refuses ints over 4300 digits, and they are unreadable."""
-    return str(n) if exact.bitlen(n) <= 64 else f"<an integer of {exact.bitlen(n)} bits>"
-
-
-def _kind_name(value: object) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}.get(
-        type(value), "null" if value is None else type(value).__name__
-    )
-
-
-def as_object(value: Any, where: str) -> dict[str, Any]:
-    """``value`` if it is a JSON object, else :class:`FormatError` naming ``where``."""
-    if not isinstance(value, dict):
-        raise FormatError(f"expected an object, got {_kind_name(value)}", field=where or None)
-    return value
-
-
-def as_list(value: Any, where: str) -> list[Any]:
-    """``value`` if it is a JSON array, else :class:`FormatError` naming ``where``."""
-    if not isinstance(value, list):
-        raise FormatError(f"expected an array, got {_kind_name(value)}", field=where or None)
-    return value
-
-
-def as_str(value: Any, where: str) -> str:
-    """``value`` if it is a JSON string, else :class:`FormatError` naming ``where``."""
-    if not isinstance(value, str):
-        raise FormatError(f"expected a string, got {_kind_name(value)}", field=where or None)
-    return value
-
-
-def as_int(value: Any, where: str) -> int:
-    """``value`` if it is a JSON integer (not a boolean), else :class:`FormatError`."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise FormatError(f"expected an integer, got {_kind_name(value)}", field=where or None)
-    return value
-
-
-def as_rational(value: Any, where: str) -> exact.Rational:
-    """An exact rational (``mpq``) from a string ``"p"``/``"p/q"`` or a JSON integer.
-
-    >>> as_rational("6/4", "w"), as_rational(-2, "w")
-    (mpq(3,2), mpq(-2,1))
-    >>> as_rational("1/0", "edges[0].w")
-    Traceback (most recent call last):
-    ...
-    ermbit.errors.FormatError: field 'edges[0].w': zero denominator in '1/0'
-    """
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise FormatError(
-            f"expected a rational as a string 'p' or 'p/q', got {_kind_name(value)}", field=where
-        )
-    try:
-        return exact.parse(value, name=where)
-    except InputError as exc:
-        raise FormatError(str(exc).removeprefix(f"{where}: "), field=where) from exc
-
-
-def check_keys(
-    obj: dict[str, Any], where: str, required: Iterable[str], optional: Iterable[str] = ()
-) -> None:
-    """Raise :class:`FormatError` for a missing required key or an unknown key."""
-    required = tuple(required)
-    for key in required:
-        if key not in obj:
-            raise FormatError("missing field", field=join(where, key))
-    allowed = set(required) | set(optional)
-    for key in obj:
-        if key not in allowed:
-            raise FormatError(f"unknown field; expected {sorted(allowed)}", field=join(where, key))
 
 
 # ---------------------------------------------------------------- reading
@@ -550,49 +472,3 @@ def dumps(obj: Any, meta: dict[str, Any] | None = None) -> str:
 def write(path: str | Path, obj: Any, meta: dict[str, Any] | None = None) -> None:
     """Write ``dumps(obj, meta)`` to ``path`` (UTF-8), atomically (temporary file + rename)."""
     write_atomic(path, dumps(obj, meta))
-
-
-# ---------------------------------------------------------------- kind "slp"
-
-
-def encode_slp(slp: SLP) -> dict[str, Any]:
-    return {"a0": exact.fmt(slp.a0), "gates": [[g.op, g.j, g.k] for g in slp.gates]}
-
-
-def _gate_error(entry: Any, t: int, here: str) -> NoReturn:
-    """Raise the error that names what is wrong with gate entry ``t``."""
-    entry = as_list(entry, here)
-    if len(entry) != 3:
-        raise FormatError(f"expected [op, j, k], got {len(entry)} items", field=here)
-    op = as_str(entry[0], join(here, 0))
-    if op not in OPS:
-        raise FormatError(f"op must be one of {list(OPS)}, got {op!r}", field=join(here, 0))
-    for pos in (1, 2):
-        v = as_int(entry[pos], join(here, pos))
-        if not 0 <= v <= t:
-            raise FormatError(
-                f"operand {_show(v)} out of range: gate {t + 1} may use a_0..a_{t}",
-                field=join(here, pos),
-            )
-    raise AssertionError(f"gate {t} is well formed")  # pragma: no cover
-
-
-def decode_slp(fields: dict[str, Any], where: str) -> SLP:
-    check_keys(fields, where, ("a0", "gates"))
-    a0 = as_rational(fields["a0"], join(where, "a0"))
-    gates = []
-    for t, entry in enumerate(as_list(fields["gates"], join(where, "gates"))):
-        # fast test for the common case; field names are only built for an error
-        if (
-            type(entry) is list
-            and len(entry) == 3
-            and entry[0] in OPS
-            and type(entry[1]) is int
-            and type(entry[2]) is int
-            and 0 <= entry[1] <= t
-            and 0 <= entry[2] <= t
-        ):
-            gates.append(Gate(*entry))
-        else:
-            _gate_error(entry, t, join(join(where, "gates"), t))
-    return SLP(a0, tuple(gates))

@@ -24,6 +24,7 @@ LAYERS = {
     "ermbit.errors": 0,
     "ermbit.exact": 0,
     "ermbit.validate": 0,
+    "ermbit.fields": 0,
     "ermbit.files": 0,
     "ermbit.cnf": 1,
     "ermbit.slp": 1,
