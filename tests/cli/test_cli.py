@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from pathlib import Path
@@ -10,16 +9,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 
-from ermbit.cli import main
 from ermbit.cnf import CNF
+from tests.cli._run import run
 from tests.profiles import examples
 from tests.strategies import brute_count, cnfs
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -6,22 +6,15 @@ independent computation (brute force over assignments, the library's own evaluat
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 from pathlib import Path
 
 import pytest
 
-from ermbit.cli import main
 from ermbit.cnf import CNF
 from ermbit.errors import InputError
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli._run import run
 
 
 def projected_brute(cnf: CNF) -> int:

@@ -7,23 +7,16 @@ or check refuted, 2 bad input, 3 refused by a budget, 4 undecided within the lim
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from ermbit.cli import main
 from ermbit.cli._base import EXIT_CODES
 from ermbit.cnf import CNF
 from ermbit.errors import BudgetExceeded, Undecided
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli._run import run
 
 
 @pytest.fixture

@@ -14,14 +14,8 @@ from typing import Any
 
 import pytest
 
-from ermbit.cli import main
 from ermbit.cnf import CNF
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli._run import run
 
 
 @pytest.fixture

@@ -15,15 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from ermbit.cli import main
 from ermbit.cnf import CNF
 from ermbit.errors import BudgetExceeded, DimacsError, InputError
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli._run import run
 
 
 def test_c3_huge_header_is_refused_while_reading(tmp_path: Path) -> None:

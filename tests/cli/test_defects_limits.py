@@ -6,18 +6,11 @@ names the flag to change; the tests use sizes that would take gigabytes if attem
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 
-from ermbit.cli import main
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
+from tests.cli._run import run
 
 
 def test_c3_gadget_negative_huge_max_shift_is_refused() -> None:

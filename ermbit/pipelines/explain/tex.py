@@ -15,7 +15,7 @@ __all__ = ["UNKNOWN", "document", "tex_escape"]
 
 UNKNOWN = r"\ensuremath{\square}"
 
-_SPECIAL = {
+_ESCAPES = {
     "\\": r"\textbackslash{}",
     "{": r"\{",
     "}": r"\}",
@@ -112,8 +112,8 @@ def tex_escape(text: str) -> str:
     """``text`` as LaTeX source that typesets it (pure ASCII)."""
     out = []
     for ch in str(text):
-        if ch in _SPECIAL:
-            out.append(_SPECIAL[ch])
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
         elif ch in _TEXT:
             out.append(_TEXT[ch])
         elif ch in _MATH:
