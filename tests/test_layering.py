@@ -27,6 +27,7 @@ LAYERS = {
     "ermbit.fields": 0,
     "ermbit.files": 0,
     "ermbit.cnf": 1,
+    "ermbit._dimacs": 1,
     "ermbit.slp": 1,
     "ermbit.formats": 1,
     "ermbit.problems": 2,
