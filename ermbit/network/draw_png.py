@@ -3,7 +3,7 @@
 Grid coordinates of :mod:`ermbit.network.layout` become data coordinates (column x,
 row −y); matplotlib is handed in by the caller, so importing this module needs nothing.
 Page geometry (inches, box sizes) is in floats: it places ink and decides nothing; the
-numbers drawn on edges are the exact rationals, formatted by :func:`ermbit.exact.fmt`.
+numbers drawn on edges are the exact rationals (:func:`.draw_svg.short_rational`).
 """
 
 from __future__ import annotations
