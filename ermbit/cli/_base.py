@@ -28,6 +28,9 @@ EXIT_CODES: dict[int, str] = {
     EXIT_INTERRUPTED: "interrupted",
 }
 
+_GENERAL = "use --method general (a complete search of {θ : enc(θ) ≤ β}; --time-limit S)"
+_SMALLER = "use smaller matrices (--sizes n=N)"
+
 #: Library keywords that error hints name, and what a command-line user passes instead.
 _KEYWORD_HINTS: tuple[tuple[str, str], ...] = (
     (r"pass budget_bits=((?:about )?[\d^]+)[^;]*$", r"pass --budget-bits \1"),
@@ -42,6 +45,11 @@ _KEYWORD_HINTS: tuple[tuple[str, str], ...] = (
     (r" \(or pass a larger (max_entries|max_edges)\)", ""),
     (r"pass a larger search_budget \(or fewer shifts or points\)", "use a smaller --max-shift"),
     (r"pass a larger (size_budget|search_budget)", "use a smaller --max-shift or --alpha"),
+    (r"pass max_candidates=\d+", _GENERAL),
+    (r"raise ermbit\.solvers\.erm\.pattern\.MAX_BRANCHES", _GENERAL),
+    (r"pass a larger max_pivots \(or None\)", _GENERAL),
+    (r"pass max_points", "use --method general, which searches the domain without listing it"),
+    (r"pass max_(subsets|permutations)=\d+ or more(, or use permanent_brute)?", _SMALLER),
 )
 
 
