@@ -21,6 +21,7 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
+import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -197,6 +198,7 @@ def _batches(tasks: Sequence[Task], workers: int) -> list[tuple[Task, ...]]:
 
 
 def _process_pool(tasks: Sequence[Task], workers: int) -> Iterator[dict[str, Any]]:
+    before = {p.pid for p in multiprocessing.active_children()}
     pool = ProcessPoolExecutor(max_workers=workers)
     futures = [pool.submit(run_batch, b) for b in _batches(tasks, workers)]
     try:
@@ -205,15 +207,15 @@ def _process_pool(tasks: Sequence[Task], workers: int) -> Iterator[dict[str, Any
     except BaseException:
         # Ctrl-C (or an error): do not wait for the batches still running -- leaving the
         # 'with' block used to join them, 19 s with 2 workers -- but stop the workers.
-        _stop(pool)
+        _stop(pool, before)
         raise
     pool.shutdown()
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and terminate the worker processes."""
-    table = getattr(pool, "_processes", None) or {}  # private to concurrent.futures
-    workers = list(table.values())
+def _stop(pool: ProcessPoolExecutor, before: set[int | None]) -> None:
+    """Cancel what has not started and terminate the pool's worker processes: the children
+    of this process that did not exist before the pool (the sweep starts no others)."""
+    workers = [p for p in multiprocessing.active_children() if p.pid not in before]
     pool.shutdown(wait=False, cancel_futures=True)
     for proc in workers:
         proc.terminate()

@@ -199,3 +199,43 @@ def test_study_hints_name_flags() -> None:
     ):
         text = cli_text(f"x is predicted to need 5 bits; to go ahead anyway, {hint}")
         assert "--max-shift" in text and "_budget" not in text and "max_entries" not in text
+
+
+def test_ctrl_c_stops_the_worker_processes(tmp_path: Path) -> None:
+    """A real SIGINT to ``verify --workers 2``: exit 130, the report written, and the pool's
+    worker processes gone (not left to finish their batches)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    report = tmp_path / "r.json"
+    argv = ["verify", "sat-to-relu", "--trials", "400", "--workers", "2", "--report", str(report)]
+    code = "import sys; from ermbit.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code, *argv], stderr=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert proc.stderr is not None
+    assert proc.stderr.readline().startswith(b"progress")  # the workers are running
+    kids = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True)
+    workers = [int(k) for k in kids.stdout.split()]
+    assert workers
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.decode().strip().endswith("ermbit verify: interrupted")
+    assert json.loads(report.read_text())["interrupted"] is True
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    alive = [pid for pid in workers if _alive(pid)]
+    assert not alive
+
+
+def _alive(pid: int) -> bool:
+    """Running (not a zombie) -- a terminated child the parent never reaped is not running."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
