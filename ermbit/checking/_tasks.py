@@ -27,9 +27,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from typing import Any
 
+from ermbit.checking.oracles import oracles_for
 from ermbit.checking.verifier import Check, VerificationReport, verify
 from ermbit.errors import BackendUnavailable, InputError, InputTypeError
 from ermbit.reductions import REGISTRY, Reduction, get, load
+from ermbit.reductions.compose import Composite
 
 __all__ = [
     "SAMPLE_SOURCE",
@@ -58,6 +60,7 @@ class Task:
     seed: int | None
     size_index: int
     trial: int
+    oracle: str = "structural"
 
     @property
     def param_dict(self) -> dict[str, str]:
@@ -104,7 +107,10 @@ def resolve_reduction(spec: str) -> Reduction:
 
 
 def has_sample_source(red: object) -> bool:
-    """Whether ``red`` defines ``sample_source`` itself (not the base class's default)."""
+    """Whether ``red`` defines ``sample_source`` itself (not the base class's default); a
+    composite has one when its first link does."""
+    if isinstance(red, Composite):
+        return has_sample_source(red.links[0])
     for cls in type(red).__mro__:
         if "sample_source" in vars(cls):
             return cls is not Reduction
@@ -161,7 +167,7 @@ def run_task(task: Task) -> dict[str, Any]:
     """
     red = resolve_reduction(task.spec)
     src = make_source(red, task.family, task.param_dict, task.seed)
-    report = verify(red, src)
+    report = verify(red, src, oracles=oracles_for(task.oracle))
     report = dataclasses.replace(report, meta={**report.meta, **task.provenance()})
     return report.to_json()
 

@@ -30,6 +30,7 @@ from ermbit.checking.verifier import input_hash
 from ermbit.cnf import CNF
 from ermbit.errors import InputError
 from ermbit.files import write_atomic
+from ermbit.reductions.base import Oracles
 
 __all__ = [
     "INSTANCE_FORMAT",
@@ -175,7 +176,11 @@ def write_failures(
 
 
 def shrink_smallest(
-    spec: str, failures: Sequence[dict[str, Any]], directory: Path | None, budget: int
+    spec: str,
+    failures: Sequence[dict[str, Any]],
+    directory: Path | None,
+    budget: int,
+    oracles: Oracles | None = None,
 ) -> dict[str, Any]:
     """Shrink the smallest failing input of a sweep of ``spec`` and write it as ``…-shrunk``.
 
@@ -195,7 +200,13 @@ def shrink_smallest(
         return make_source(red, recipe["family"], params, seed)
 
     found: Shrunk = shrink(
-        red, src, report_from_json(first), recipe=recipe, regenerate=regenerate, budget=budget
+        red,
+        src,
+        report_from_json(first),
+        recipe=recipe,
+        regenerate=regenerate,
+        budget=budget,
+        oracles=oracles,
     )
     report = found.report.to_json()
     out: dict[str, Any] = {

@@ -32,7 +32,7 @@ from typing import Any
 from ermbit.checking.verifier import VerificationReport, input_hash, verify
 from ermbit.cnf import CNF
 from ermbit.errors import BudgetExceeded, InputError
-from ermbit.reductions.base import Reduction
+from ermbit.reductions.base import Oracles, Reduction
 from ermbit.slp import SLP, Gate, pruned
 
 __all__ = ["Shrunk", "failure_kinds", "shrink"]
@@ -63,8 +63,10 @@ class Shrunk:
 class _Oracle:
     """Counts and memoises the verifier calls; ``fails`` is False once out of budget."""
 
-    def __init__(self, red: Reduction, kinds: frozenset[str], budget: int) -> None:
-        self.red, self.kinds, self.budget = red, kinds, budget
+    def __init__(
+        self, red: Reduction, kinds: frozenset[str], budget: int, oracles: Oracles | None
+    ) -> None:
+        self.red, self.kinds, self.budget, self.oracles = red, kinds, budget, oracles
         self.calls = 0
         self.memo: dict[str, VerificationReport | None] = {}
 
@@ -74,13 +76,13 @@ class _Oracle:
             if self.calls >= self.budget:
                 return False
             self.calls += 1
-            report = verify(self.red, src)
+            report = verify(self.red, src, oracles=self.oracles)
             self.memo[key] = report if failure_kinds(report) & self.kinds else None
         return self.memo[key] is not None
 
     def report(self, src: Any) -> VerificationReport:
         report = self.memo.get(input_hash(src))
-        return report if report is not None else verify(self.red, src)
+        return report if report is not None else verify(self.red, src, oracles=self.oracles)
 
 
 # ---------------------------------------------------------------- CNFs
@@ -304,6 +306,7 @@ def shrink(
     recipe: dict[str, Any] | None = None,
     regenerate: Regenerate | None = None,
     budget: int = 2000,
+    oracles: Oracles | None = None,
 ) -> Shrunk:
     """Shrink the failing input ``src`` of ``red`` (see the module docstring).
 
@@ -322,6 +325,8 @@ def shrink(
         ``regenerate(params, seed) -> input``; may raise :class:`InputError`.
     budget : int
         At most this many verifier calls.
+    oracles : Oracles, optional
+        The oracles the failing report was made with (default the standard ones).
 
     Returns
     -------
@@ -333,7 +338,7 @@ def shrink(
             f"report: no check failed on the input (status {report.status}); "
             "there is nothing to shrink"
         )
-    oracle = _Oracle(red, failure_kinds(report), budget)
+    oracle = _Oracle(red, failure_kinds(report), budget, oracles)
     oracle.memo[input_hash(src)] = report
     found = _structural(src, oracle.fails)
     if found is not None:

@@ -59,6 +59,7 @@ from ermbit.checking._tasks import (
     resolve_reduction,
 )
 from ermbit.checking.counterexample import read_counterexample, shrink_smallest, write_failures
+from ermbit.checking.oracles import oracles_for
 from ermbit.checking.verifier import STATUSES, Status, VerificationReport, report_status
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError
 from ermbit.reductions.base import Reduction
@@ -337,7 +338,12 @@ MAX_INSTANCES = 1_000_000
 
 
 def _tasks(
-    spec: str, family: str, sizes: Sequence[dict[str, str]], trials: int, seed: int
+    spec: str,
+    family: str,
+    sizes: Sequence[dict[str, str]],
+    trials: int,
+    seed: int,
+    oracle: str = "structural",
 ) -> list[Task]:
     seeded = family_takes_seed(family)
     runs = trials if seeded else 1  # a deterministic family has one instance per size
@@ -351,7 +357,15 @@ def _tasks(
             hint="use fewer --trials and split the sweep over several --seed values",
         )
     return [
-        Task(spec, family, tuple(p.items()), instance_seed(seed, i, t) if seeded else None, i, t)
+        Task(
+            spec,
+            family,
+            tuple(p.items()),
+            instance_seed(seed, i, t) if seeded else None,
+            i,
+            t,
+            oracle,
+        )
         for i, p in enumerate(sizes)
         for t in range(runs)
     ]
@@ -379,6 +393,7 @@ def sweep(
     progress: Progress | None = None,
     shrink_budget: int = 2000,
     max_counterexamples: int = 20,
+    oracle: str = "structural",
 ) -> SweepResult:
     """Verify ``reduction_spec`` on ``trials`` instances of each size of ``family``.
 
@@ -413,6 +428,9 @@ def sweep(
         Verifier calls allowed for shrinking the smallest failing input (0: no shrinking).
     max_counterexamples : int
         At most this many failing inputs are written.
+    oracle : str
+        ``"structural"`` (each claim's own ERM solver) or ``"general"`` (every ERM
+        question to the general solver; see :func:`~ermbit.checking.oracles.oracles_for`).
 
     Returns
     -------
@@ -437,9 +455,10 @@ def sweep(
     workers = check_int(workers, "workers", minimum=1)
     shrink_budget = check_int(shrink_budget, "shrink_budget", minimum=0)
     limit = check_int(max_counterexamples, "max_counterexamples", minimum=0)
+    oracles_for(oracle)  # refuse an unknown name before any work
     red = resolve_reduction(reduction_spec)
     family, plan = _plan(red, family, sizes)
-    tasks = _tasks(reduction_spec, family, plan, trials, seed)
+    tasks = _tasks(reduction_spec, family, plan, trials, seed, oracle)
     _check_first(red, tasks)
     collected: dict[tuple[int, int], dict[str, Any]] = {}
     for data in execute(tasks, workers, scheduler):
@@ -452,7 +471,9 @@ def sweep(
     written = write_failures(reduction_spec, failures, directory, limit) if directory else []
     shrunk = None
     if failures and shrink_budget:
-        shrunk = shrink_smallest(reduction_spec, failures, directory, shrink_budget)
+        shrunk = shrink_smallest(
+            reduction_spec, failures, directory, shrink_budget, oracles_for(oracle)
+        )
     return SweepResult(
         reduction=reduction_spec,
         family=family,

@@ -13,7 +13,8 @@ recorded as a failed check (it is a bug found), except two that say the check wa
 made, which is not the same as made and found right:
 
 * :class:`~ermbit.errors.BudgetExceeded` -- status ``"refused"``: the input was too big to
-  check within the size budget;
+  check within the size budget; :class:`~ermbit.errors.Undecided` likewise, when an oracle
+  stopped at its time limit without an answer;
 * :class:`~ermbit.errors.BackendUnavailable` -- status ``"unchecked"``: an oracle or backend
   the check needs is not installed.
 
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, get_args
 
 from ermbit.checking.oracles import SolverOracles
-from ermbit.errors import BackendUnavailable, BudgetExceeded, VerificationFailed
+from ermbit.errors import BackendUnavailable, BudgetExceeded, Undecided, VerificationFailed
 from ermbit.reductions.base import Oracles, Reduction, relation_holds
 from ermbit.reductions.sizes import check_sizes
 
@@ -213,7 +214,7 @@ def _timed(name: str, oracles: tuple[str, ...], fn: Callable[[], tuple[bool, str
     try:
         ok, detail = fn()
         status = "passed" if ok else "failed"
-    except BudgetExceeded as exc:
+    except (BudgetExceeded, Undecided) as exc:
         status, detail = "refused", str(exc)
     except BackendUnavailable as exc:
         status, detail = "unchecked", str(exc)
@@ -250,13 +251,32 @@ def _back_once(red: Reduction, src: Any, target: Any, t_sol: Any) -> tuple[bool,
     return ok, "mapped back to a source solution" if ok else f"back gave {back}"
 
 
+def _first(
+    name: str, oracle: str, solutions: Callable[[], Iterable[Any]], limit: int
+) -> tuple[list[Any], list[Check]]:
+    """Up to ``limit`` solutions, found inside a timed check: a solver that crashes or stops
+    at its limits while producing them is recorded (``failed`` or ``refused``) instead of
+    escaping the verifier.  The check is listed only when it did not pass."""
+    found: list[Any] = []
+
+    def collect() -> tuple[bool, str]:
+        for sol in solutions():
+            if len(found) >= limit:
+                break
+            found.append(sol)
+        return True, f"{len(found)} found"
+
+    check = _timed(name, (oracle,), collect)
+    return found, [] if check.status == "passed" else [check]
+
+
 def _witness_checks(
-    red: Reduction, src: Any, target: Any, solutions: Iterable[Any], limit: int
+    red: Reduction, src: Any, target: Any, oracles: Oracles, limit: int
 ) -> list[Check]:
-    checks: list[Check] = []
-    for i, sol in enumerate(solutions):
-        if i >= limit:
-            break
+    sols, checks = _first(
+        "source-solutions", "source solver", lambda: red.source_solutions(src, oracles), limit
+    )
+    for i, sol in enumerate(sols):
         lifted: list[Any] = []
         run = functools.partial(_lift_once, red, src, target, sol, lifted)
         checks.append(_timed(f"lift[{i}]", ("target checker",), run))
@@ -269,10 +289,13 @@ def _witness_checks(
 def _solved_back_checks(
     red: Reduction, src: Any, target: Any, limit: int, oracles: Oracles
 ) -> list[Check]:
-    checks: list[Check] = []
-    for i, t_sol in enumerate(red.target_solutions(src, target, oracles)):
-        if i >= limit:
-            break
+    found, checks = _first(
+        "target-solutions",
+        "target solver",
+        lambda: red.target_solutions(src, target, oracles),
+        limit,
+    )
+    for i, t_sol in enumerate(found):
         run = functools.partial(_back_once, red, src, target, t_sol)
         checks.append(_timed(f"solve-back[{i}]", ("target solver", "source checker"), run))
     return checks
@@ -301,6 +324,7 @@ def verify(
         check passed; ``report.passed`` says the same; ``raise_if_failed`` raises otherwise.
     """
     oracles = SolverOracles() if oracles is None else oracles
+    erm_oracle = getattr(oracles, "erm", "structural")
     start = time.perf_counter()
     checks: list[Check] = []
     built: list[Any] = []
@@ -311,7 +335,8 @@ def verify(
 
     checks.append(_timed("forward", ("construction",), build))
     target = built[0] if built else None
-    meta: dict[str, Any] = {}
+    # who answered the claims' ERM questions, when not the solver each claim names
+    meta: dict[str, Any] = {} if erm_oracle == "structural" else {"erm_oracle": erm_oracle}
     if target is not None:
         sized = _size_check(red, src, target)
         if sized is None:
@@ -321,8 +346,7 @@ def verify(
             meta["size_ratio"] = sized[1]
         checks.append(_claim_check(red, src, target, oracles))
         if red.has_witness_maps:
-            sols = red.source_solutions(src, oracles)
-            checks.extend(_witness_checks(red, src, target, sols, max_witnesses))
+            checks.extend(_witness_checks(red, src, target, oracles, max_witnesses))
             checks.extend(_solved_back_checks(red, src, target, max_witnesses, oracles))
     return VerificationReport(
         reduction=red.name or type(red).__name__,

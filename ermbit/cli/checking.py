@@ -19,6 +19,10 @@ from ermbit.cli.tools import _params, _progress
 from ermbit.errors import InputError
 from ermbit.files import write_atomic
 
+#: ``--oracle`` choices: ermbit.checking.oracles.ERM_ORACLES (not imported here, which would
+#: load every solver before the parser runs; a test keeps the two equal).
+ORACLES = ("structural", "general")
+
 __all__ = ["explain_cmd", "verify_cmd"]
 
 
@@ -60,6 +64,13 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="verify one input file (e.g. a written counterexample) instead of a sweep",
     )
+    p.add_argument(
+        "--oracle",
+        choices=ORACLES,
+        default="structural",
+        help="who answers the claims' ERM questions: the structural solver each claim names, "
+        "or the general solver (a cross-check sharing only the network evaluator)",
+    )
     add_force(p)
     p.add_argument("--json", action="store_true")
 
@@ -79,8 +90,10 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     spec = args.reduction or args.name
     if spec is None:
         raise InputError("reduction: give a registered name or --reduction MODULE:CLASS")
+    if args.oracle != "structural":
+        _check_erm_target(spec, args.oracle)
     if args.rerun is not None:
-        return _rerun(spec, args.rerun, out, args.json)
+        return _rerun(spec, args.rerun, out, args.json, args.oracle)
     from ermbit.checking.sweep import sweep
 
     sizes = None
@@ -107,6 +120,7 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
             scheduler=args.scheduler,
             counterexamples_dir=Path(args.counterexamples) if args.counterexamples else None,
             progress=progress,
+            oracle=args.oracle,
         )
     except KeyboardInterrupt:  # keep what was verified; main() reports the interruption
         if args.report:
@@ -124,7 +138,9 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
         write_atomic(args.report, json.dumps(doc, indent=1) + "\n")
     totals = res.totals()
     if args.json:
-        emit_json(out, {"passed": res.passed, **totals, "seconds": res.seconds})
+        emit_json(
+            out, {"passed": res.passed, **totals, "oracle": args.oracle, "seconds": res.seconds}
+        )
     else:
         apart = ", ".join(
             f"{totals[s]} {s}" for s in ("failed", "refused", "unchecked") if totals[s]
@@ -133,6 +149,8 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
             f"{res.reduction}: {totals['passed']}/{totals['instances']} instances passed"
             f"{f' ({apart})' if apart else ''} ({res.seconds:.2f} s, {res.backend})\n"
         )
+        if args.oracle != "structural":
+            out.write(f"  ERM questions answered by the {args.oracle} solver\n")
         for rep in res.refused[:1] + res.unchecked[:1]:
             left = next(c for c in rep["checks"] if c["status"] in ("refused", "unchecked"))
             out.write(f"  {left['status'].upper()} {rep['input_hash'][:12]} {left['name']}: ")
@@ -174,16 +192,29 @@ def _check_directory(path: str, flag: str) -> None:
         raise InputError(f"{flag}: cannot write into {path}: permission denied at {probe}")
 
 
-def _rerun(spec: str, path: str, out: TextIO, as_json: bool) -> int:
+def _check_erm_target(spec: str, oracle: str) -> None:
+    """``--oracle general`` only changes who answers ERM questions: refuse it elsewhere."""
+    from ermbit.checking._tasks import resolve_reduction
+
+    red = resolve_reduction(spec)
+    if red.target_kind != "erm":
+        raise InputError(
+            f"--oracle {oracle}: {spec} builds {red.target_kind!r} instances and asks no ERM "
+            "question; the option applies to reductions whose targets are ERM instances"
+        )
+
+
+def _rerun(spec: str, path: str, out: TextIO, as_json: bool, oracle: str) -> int:
     from ermbit import reductions
     from ermbit.checking.counterexample import read_counterexample
+    from ermbit.checking.oracles import oracles_for
     from ermbit.checking.sweep import check_source_kind
     from ermbit.checking.verifier import verify
 
     red = reductions.get(spec) if ":" not in spec else reductions.load(spec)
     src = read_counterexample(path)
     check_source_kind(red, src, f"--rerun {path}")
-    report = verify(red, src)
+    report = verify(red, src, oracles=oracles_for(oracle))
     if as_json:
         emit_json(out, report.to_json())
     else:

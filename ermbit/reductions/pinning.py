@@ -371,8 +371,9 @@ class Pin(ExactErmTarget):
 
     def claim(self, src: ERMInstance) -> Claim:
         return Claim(
-            statement="(decision, loss) of the frozen instance = those the exact solver finds "
-            "for the pinned one",
+            statement="the decision of the frozen instance = the one the exact solver finds "
+            "for the pinned one, and on YES the loss too (a solver that proves NO need not "
+            "report a least loss)",
             relation="equal",
             source=lambda s, o: _frozen_answer(s),
             target=_pinned_answer,
@@ -415,11 +416,11 @@ def _frozen_answer(src: ERMInstance) -> tuple[bool, Any]:
     if src.network.free_edges():
         raise InputError("src: the pin claim is checked on networks without trainable edges")
     ev = src.evaluate({})
-    return ev.accepted, ev.loss
+    return ev.accepted, ev.loss if ev.accepted else None
 
 
 def _pinned_answer(
     src: ERMInstance, target: ERMInstance, oracles: Oracles
 ) -> tuple[bool | None, Any]:
     res = oracles.decide_erm(target, "pinned")
-    return res.decision, res.loss
+    return res.decision, res.loss if res.decision else None

@@ -226,7 +226,7 @@ _GRADIENT = {
 
 
 def _where(formulas: Mapping[str, str], gates: str) -> dict[str, str]:
-    return {k: f"{v}, L = {gates}" if "L" in v else v for k, v in formulas.items()}
+    return {k: f"{v} (L = {gates})" if "L" in v else v for k, v in formulas.items()}
 
 
 #: reduction name -> its declared output size.
