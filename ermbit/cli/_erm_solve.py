@@ -54,18 +54,14 @@ def _progress(enabled: bool) -> Iterator[Callable[[dict[str, Any]], None] | None
 
 
 def _structural(inst: Any, method: str, budget: int | None, certify: bool = False) -> Any:
-    from ermbit.solvers.erm.dispatch import SolveResult, is_piecewise_linear, solve_erm
+    from ermbit.solvers.erm.dispatch import is_piecewise_linear, solve_erm
 
     if method == "pattern" and not is_piecewise_linear(inst):
         raise InputError("--method pattern: the network has a non-piecewise-linear activation")
     if method == "pinned" and is_piecewise_linear(inst):
         from ermbit.solvers.erm.pinned import solve_pinned
 
-        p = solve_pinned(inst, budget_bits=budget)
-        details = {"candidates": p.candidates, "max_value_bits": p.max_value_bits}
-        return SolveResult(
-            p.decision, p.loss, p.witness, p.enc, p.explanation, "presolve+symmetries", details
-        )
+        return solve_pinned(inst, budget_bits=budget)
     return solve_erm(inst, budget_bits=budget, certify=certify)
 
 

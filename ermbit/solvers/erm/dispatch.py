@@ -62,15 +62,6 @@ def solve_erm(
             "--certify: only the piecewise-linear solver gives certificates; this network "
             "has a polynomial activation"
         )
-    from ermbit.solvers.erm.pinned import solve_pinned as solve_poly
+    from ermbit.solvers.erm.pinned import solve_pinned
 
-    p = solve_poly(inst, budget_bits=budget_bits)
-    return SolveResult(
-        p.decision,
-        p.loss,
-        p.witness,
-        p.enc,
-        p.explanation,
-        "presolve+symmetries",
-        {"candidates": p.candidates, "max_value_bits": p.max_value_bits},
-    )
+    return solve_pinned(inst, budget_bits=budget_bits)
