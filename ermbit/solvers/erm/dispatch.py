@@ -9,8 +9,6 @@ presolving their forcing samples and enumerating the symmetries they leave
 
 from __future__ import annotations
 
-from typing import Any
-
 from ermbit.errors import InputError
 from ermbit.network.erm import ERMInstance
 from ermbit.solvers.erm.result import SolveResult
@@ -40,23 +38,7 @@ def solve_erm(
     if is_piecewise_linear(inst) and not bit_loss:
         from ermbit.solvers.erm.pattern import solve_pl
 
-        r = solve_pl(inst, certify=certify)
-        details: dict[str, Any] = {
-            "exhausted": r.exhausted,
-            "patterns_tried": r.patterns_tried,
-            "lp_calls": r.lp_calls,
-        }
-        if r.certificate is not None:
-            details["certificate"] = r.certificate
-        return SolveResult(
-            r.decision,
-            r.loss,
-            r.witness,
-            r.enc_bits,
-            r.explanation,
-            "pl-pattern-search",
-            details,
-        )
+        return solve_pl(inst, certify=certify)
     if certify:
         raise InputError(
             "--certify: only the piecewise-linear solver gives certificates; this network "
