@@ -6,9 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ermbit.errors import InputError
+
+if TYPE_CHECKING:  # the solvers load lazily, on the first solve
+    from ermbit.solvers.erm.result import SolveResult
 
 METHODS = ("auto", "general", "pattern", "pinned")
 
@@ -53,7 +56,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[dict[str, Any]], None] | None
         bar.close()
 
 
-def _structural(inst: Any, method: str, budget: int | None, certify: bool = False) -> Any:
+def _structural(inst: Any, method: str, budget: int | None, certify: bool = False) -> SolveResult:
     from ermbit.solvers.erm.dispatch import is_piecewise_linear, solve_erm
 
     if method == "pattern" and not is_piecewise_linear(inst):
@@ -65,7 +68,7 @@ def _structural(inst: Any, method: str, budget: int | None, certify: bool = Fals
     return solve_erm(inst, budget_bits=budget, certify=certify)
 
 
-def solve_instance(inst: Any, args: argparse.Namespace) -> Any:
+def solve_instance(inst: Any, args: argparse.Namespace) -> SolveResult:
     """The SolveResult for ``args.method``; ``auto`` records its choice in ``method``."""
     from ermbit.solvers.erm.general import solve_general
 
@@ -94,13 +97,13 @@ def solve_instance(inst: Any, args: argparse.Namespace) -> Any:
     return _tag(res, why)
 
 
-def _tag(res: Any, method: str) -> Any:
+def _tag(res: SolveResult, method: str) -> SolveResult:
     from dataclasses import replace
 
     return replace(res, details={"method": method, **res.details})
 
 
-def write_result(res: Any, args: argparse.Namespace, out: TextIO) -> None:
+def write_result(res: SolveResult, args: argparse.Namespace, out: TextIO) -> None:
     """Print a SolveResult (plus the method and, with --min-bits, the least β')."""
     from ermbit.cli._base import emit_json
 
