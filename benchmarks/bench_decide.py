@@ -30,14 +30,14 @@ def _row(n: int, seed: int, via: str, pinned: bool, limit: float) -> tuple[float
     truth = is_satisfiable(cnf)
     sat_s = time.perf_counter() - start
     res = decide(cnf, via, pinned=pinned, max_seconds=limit)  # raises on any disagreement
-    st = res.solver
-    assert st is not None
+    assert res.solver is not None
+    st = res.solver.details
     size = res.instance
     print(
         f"{n:>3} {seed:>4} {via:>5} {'pinned' if pinned else 'frozen':>6} "
         f"{'SAT' if truth else 'UNSAT':>5} {res.seconds:>8.2f} {sat_s * 1000:>8.2f} "
         f"{size['nodes']:>6} {size['edges']:>6} {size['samples']:>7} "
-        f"{st.patterns_tried:>8} {st.lp_calls:>6} {st.learned_clauses:>7}",
+        f"{st['patterns_tried']:>8} {st['lp_calls']:>6} {st['learned_clauses']:>7}",
         flush=True,
     )
     return res.seconds, truth

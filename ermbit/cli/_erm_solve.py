@@ -6,9 +6,12 @@ import argparse
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ermbit.errors import InputError
+
+if TYPE_CHECKING:  # the solvers load lazily, on the first solve
+    from ermbit.solvers.erm.result import SolveResult
 
 METHODS = ("auto", "general", "pattern", "pinned")
 
@@ -53,23 +56,19 @@ def _progress(enabled: bool) -> Iterator[Callable[[dict[str, Any]], None] | None
         bar.close()
 
 
-def _structural(inst: Any, method: str, budget: int | None, certify: bool = False) -> Any:
-    from ermbit.solvers.erm.dispatch import SolveResult, is_piecewise_linear, solve_erm
+def _structural(inst: Any, method: str, budget: int | None, certify: bool = False) -> SolveResult:
+    from ermbit.solvers.erm.dispatch import is_piecewise_linear, solve_erm
 
     if method == "pattern" and not is_piecewise_linear(inst):
         raise InputError("--method pattern: the network has a non-piecewise-linear activation")
     if method == "pinned" and is_piecewise_linear(inst):
         from ermbit.solvers.erm.pinned import solve_pinned
 
-        p = solve_pinned(inst, budget_bits=budget)
-        details = {"candidates": p.candidates, "max_value_bits": p.max_value_bits}
-        return SolveResult(
-            p.decision, p.loss, p.witness, p.enc, p.explanation, "presolve+symmetries", details
-        )
+        return solve_pinned(inst, budget_bits=budget)
     return solve_erm(inst, budget_bits=budget, certify=certify)
 
 
-def solve_instance(inst: Any, args: argparse.Namespace) -> Any:
+def solve_instance(inst: Any, args: argparse.Namespace) -> SolveResult:
     """The SolveResult for ``args.method``; ``auto`` records its choice in ``method``."""
     from ermbit.solvers.erm.general import solve_general
 
@@ -98,13 +97,13 @@ def solve_instance(inst: Any, args: argparse.Namespace) -> Any:
     return _tag(res, why)
 
 
-def _tag(res: Any, method: str) -> Any:
+def _tag(res: SolveResult, method: str) -> SolveResult:
     from dataclasses import replace
 
     return replace(res, details={"method": method, **res.details})
 
 
-def write_result(res: Any, args: argparse.Namespace, out: TextIO) -> None:
+def write_result(res: SolveResult, args: argparse.Namespace, out: TextIO) -> None:
     """Print a SolveResult (plus the method and, with --min-bits, the least β')."""
     from ermbit.cli._base import emit_json
 

@@ -26,7 +26,8 @@ from typing import Any
 
 from ermbit.cnf import CNF
 from ermbit.errors import InputError, InputTypeError, Undecided, VerificationFailed
-from ermbit.solvers.erm.pattern import DEFAULT_SOLVER, PLResult, solve_pl
+from ermbit.solvers.erm.pattern import DEFAULT_SOLVER, solve_pl
+from ermbit.solvers.erm.result import SolveResult
 
 __all__ = ["VIAS", "DecideResult", "decide"]
 
@@ -51,8 +52,8 @@ class DecideResult:
         Size of the ERM_bit instance: ``nodes``, ``edges``, ``samples``.
     via, pinned : str, bool
         The reduction used and whether its pinned form was.
-    solver : PLResult
-        The exact solver's full answer (counters, witness, explanation).
+    solver : SolveResult
+        The exact solver's full answer (witness, explanation, counters in ``details``).
     """
 
     satisfiable: bool
@@ -61,7 +62,7 @@ class DecideResult:
     instance: dict[str, int]
     via: str = "relu"
     pinned: bool = False
-    solver: PLResult | None = field(default=None, compare=False)
+    solver: SolveResult | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         """``{"satisfiable", "model", "seconds", "instance": {"nodes", "edges", "samples"}}``."""
@@ -81,7 +82,12 @@ class DecideResult:
         if self.model is not None:
             lines.append("model " + " ".join(str(lit) for lit in self.model))
         if self.solver is not None:
-            lines.append(self.solver.summary().splitlines()[-1])
+            d = self.solver.details
+            lines.append(
+                f"patterns {d['patterns_tried']}, LP calls {d['lp_calls']}, learned clauses "
+                f"{d['learned_clauses']}, exhausted {'yes' if d['exhausted'] else 'no'}, "
+                f"{d['seconds']:.3f} s"
+            )
         lines.append(f"total {self.seconds:.3f} s (checked against PySAT)")
         return "\n".join(lines)
 
@@ -146,7 +152,7 @@ def _reduction(via: str, pinned: bool) -> Any:
     return SatToRelu2(pinned=pinned)
 
 
-def _checked(cnf: CNF, red: Any, target: Any, res: PLResult) -> tuple[int, ...] | None:
+def _checked(cnf: CNF, red: Any, target: Any, res: SolveResult) -> tuple[int, ...] | None:
     """The model mapped back from the witness, checked against φ and against PySAT."""
     from ermbit.solvers.sat.cdcl import solve
 

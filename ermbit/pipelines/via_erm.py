@@ -67,8 +67,9 @@ def count_via_erm(
     for r in range(counting.width):
         inst = red.forward(BitQuery(counting.slp, counting.offset + r))
         res = solve_pinned(inst, budget_bits=budget_bits)
+        assert res.decision is not None  # the pinned solver always decides
         bits.append(int(res.decision))
-        biggest = max(biggest, res.max_value_bits)
+        biggest = max(biggest, res.details["max_value_bits"])
     count = sum(b << r for r, b in enumerate(bits))
     seconds = time.perf_counter() - start
     return ViaResult(

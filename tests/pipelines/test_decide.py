@@ -20,7 +20,7 @@ def test_decide_matches_brute_force_on_random_3cnf(via: str, n: int, seed: int) 
     cnf = random_kcnf(n, round(4.26 * n), 3, seed=seed)
     res = decide(cnf, via)
     assert res.satisfiable is (brute_count(cnf) > 0)
-    assert res.solver is not None and res.solver.exhausted is not res.satisfiable
+    assert res.solver is not None and res.solver.details["exhausted"] is not res.satisfiable
     if res.satisfiable:
         assert res.model is not None and cnf.satisfied_by(res.model)
         assert [abs(lit) for lit in res.model] == list(range(1, n + 1))

@@ -73,7 +73,7 @@ def test_decision_is_the_bit(q: BitQuery, copies: int) -> None:
     )
     if res.decision:
         assert res.loss == 0 and accepts_exact(t, res.witness) and t.accepts(res.witness)
-        assert res.enc is not None and res.enc <= t.bit_bound
+        assert res.enc_bits is not None and res.enc_bits <= t.bit_bound
     else:
         assert res.loss == copies  # OPT = b: every θ meeting the forcing samples pays b
 

@@ -3,18 +3,15 @@
 Networks whose every activation is piecewise linear go to the pattern-search solver
 (:mod:`ermbit.solvers.erm.pattern`); networks with a polynomial activation are solved by
 presolving their forcing samples and enumerating the symmetries they leave
-(:mod:`ermbit.solvers.erm.pinned`).  Both decide from the instance alone.
+(:mod:`ermbit.solvers.erm.pinned`).  Both decide from the instance alone and answer a
+:class:`~ermbit.solvers.erm.result.SolveResult` (re-exported here).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from ermbit.errors import InputError
-from ermbit.exact import fmt
 from ermbit.network.erm import ERMInstance
-from ermbit.network.erm_codec import encode_witness
+from ermbit.solvers.erm.result import SolveResult
 
 __all__ = ["SolveResult", "is_piecewise_linear", "solve_erm"]
 
@@ -23,40 +20,6 @@ def is_piecewise_linear(inst: ERMInstance) -> bool:
     """Whether every activation of the instance's network is piecewise linear."""
     net = inst.network
     return all(net.activation(v).is_piecewise_linear for v in net.node_ids)
-
-
-@dataclass(frozen=True)
-class SolveResult:
-    """A decision with its witness, in the shape the command line prints."""
-
-    decision: bool | None
-    loss: Any
-    witness: Any
-    enc_bits: int | None
-    explanation: str
-    solver: str
-    details: dict[str, Any]
-
-    def to_json(self) -> dict[str, Any]:
-        wit = None if self.witness is None else encode_witness(self.witness)["theta"]
-        return {
-            "decision": self.decision,
-            "loss": None if self.loss is None else fmt(self.loss),
-            "enc_bits": self.enc_bits,
-            "witness": wit,
-            "solver": self.solver,
-            "explanation": self.explanation,
-            **{k: v.to_json() if hasattr(v, "to_json") else v for k, v in self.details.items()},
-        }
-
-    def summary(self) -> str:
-        verdict = {True: "YES", False: "NO", None: "UNDECIDED"}[self.decision]
-        lines = [f"decision  {verdict}  ({self.solver})", f"reason    {self.explanation}"]
-        if self.loss is not None:
-            lines.append(f"loss      {fmt(self.loss)}")
-        if self.enc_bits is not None:
-            lines.append(f"enc(θ)    {self.enc_bits} bits")
-        return "\n".join(lines)
 
 
 def solve_erm(
@@ -75,37 +38,12 @@ def solve_erm(
     if is_piecewise_linear(inst) and not bit_loss:
         from ermbit.solvers.erm.pattern import solve_pl
 
-        r = solve_pl(inst, certify=certify)
-        details: dict[str, Any] = {
-            "exhausted": r.exhausted,
-            "patterns_tried": r.patterns_tried,
-            "lp_calls": r.lp_calls,
-        }
-        if r.certificate is not None:
-            details["certificate"] = r.certificate
-        return SolveResult(
-            r.decision,
-            r.loss,
-            r.witness,
-            r.enc_bits,
-            r.explanation,
-            "pl-pattern-search",
-            details,
-        )
+        return solve_pl(inst, certify=certify)
     if certify:
         raise InputError(
             "--certify: only the piecewise-linear solver gives certificates; this network "
             "has a polynomial activation"
         )
-    from ermbit.solvers.erm.pinned import solve_pinned as solve_poly
+    from ermbit.solvers.erm.pinned import solve_pinned
 
-    p = solve_poly(inst, budget_bits=budget_bits)
-    return SolveResult(
-        p.decision,
-        p.loss,
-        p.witness,
-        p.enc,
-        p.explanation,
-        "presolve+symmetries",
-        {"candidates": p.candidates, "max_value_bits": p.max_value_bits},
-    )
+    return solve_pinned(inst, budget_bits=budget_bits)

@@ -15,7 +15,7 @@ lower bound, lexicographic order of interchangeable hidden units, exact least-co
 solving of affine output nodes in zero-loss mode) each keep at least one cheapest θ of
 every reachable set of outputs, so the search is complete.
 
-**Answers** (a :class:`~ermbit.solvers.erm.dispatch.SolveResult`, solver ``"general"``):
+**Answers** (a :class:`~ermbit.solvers.erm.result.SolveResult`, solver ``"general"``):
 
 * YES only with a witness that :meth:`ERMInstance.evaluate` (the NP verifier) accepts:
   loss ≤ γ and enc ≤ β; anything else raises
@@ -53,7 +53,7 @@ from ermbit.errors import BudgetExceeded, InputError, InputTypeError, Verificati
 from ermbit.network.erm import ERMInstance, Witness
 from ermbit.solvers.erm._general_model import Compiled, compile_instance
 from ermbit.solvers.erm._general_search import Search, Stopped
-from ermbit.solvers.erm.dispatch import SolveResult
+from ermbit.solvers.erm.result import SolveResult
 
 __all__ = ["SOLVER_NAME", "solve_general"]
 

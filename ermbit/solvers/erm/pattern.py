@@ -23,12 +23,21 @@ clause over the pattern literals its rows were built from (see
 (:func:`~ermbit.solvers.lp.program.simplify_point`), turned into a witness (each bias sum on one
 edge), and checked by :meth:`ERMInstance.evaluate`, the NP verifier.
 
-**Answers.**  ``decision = True`` comes with a verified admissible witness of loss 0.
-``decision = False`` only when the search is *exhausted*: no pattern is realisable (or
-presolve proved the forcing samples unsatisfiable, or even θ = 0 exceeds β).  When some
-pattern is realisable but no point found is short enough, or a limit is hit, the answer
-is ``None`` and the explanation says why: enc-minimisation inside a polyhedron is only
-heuristic here.
+**Answers** (a :class:`~ermbit.solvers.erm.result.SolveResult`, solver
+``"pl-pattern-search"``).  ``decision = True`` comes with a verified admissible witness of
+loss 0.  ``decision = False`` only when the search is *exhausted*: no pattern is
+realisable (or presolve proved the forcing samples unsatisfiable, or even θ = 0 exceeds
+β).  When some pattern is realisable but no point found is short enough, or a limit is
+hit, the answer is ``None`` and the explanation says why: enc-minimisation inside a
+polyhedron is only heuristic here.  ``details``: ``exhausted`` (every pattern refuted),
+``patterns_tried`` (full patterns the SAT solver proposed), ``lp_calls`` (exact LPs
+solved), ``learned_clauses``, ``seconds`` (wall clock), ``bit_bound`` (β), ``stats``
+(``groups`` and ``group_checks``: local LP checks; ``full_checks``;
+``inadmissible_points``: realisable patterns whose points were all too long; ``branches``:
+presolve alternatives searched; ``instances``: pattern-dependent (sample, node) pairs;
+``free_parameters``; ``dropped_parameters``: set to 0 by the span reduction;
+``constant_samples``) and, for a NO under ``certify=True``, ``certificate`` (a
+:class:`~ermbit.solvers.sat.certify.PatternRefutation`).
 
 >>> from ermbit.network.model import NetworkBuilder
 >>> from ermbit.network.erm import ERMInstance, Sample
@@ -38,11 +47,11 @@ heuristic here.
 >>> nb.add_edge("x", "h"); nb.add_edge("h", "r", frozen=True)
 >>> s = [Sample.of({"x": 1}, {"r": 2}), Sample.of({"x": -1}, {"r": 0})]
 >>> res = solve_pl(ERMInstance(nb.build(["r"]), s, 0, 20))
->>> res.decision, res.witness.as_dict(), res.exhausted
+>>> res.decision, res.witness.as_dict(), res.details["exhausted"]
 (True, {('x', 'h'): (mpq(1,1), mpq(1,1))}, False)
 >>> s.append(Sample.of({"x": 0}, {"r": 3}))
 >>> res = solve_pl(ERMInstance(nb.build(["r"]), s, 0, 20))
->>> res.decision, res.exhausted, res.witness
+>>> res.decision, res.details["exhausted"], res.witness
 (False, True, None)
 """
 
@@ -52,105 +61,28 @@ import itertools
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ermbit import exact
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError, VerificationFailed
 from ermbit.network.erm import ERMInstance, Witness
-from ermbit.network.erm_codec import encode_witness
 from ermbit.network.model import Network
 from ermbit.solvers.erm._pattern_model import Fixed, Model, build_model
 from ermbit.solvers.erm._pattern_round import METHODS, shorten, theta_from_point
 from ermbit.solvers.erm._pattern_search import Search, Stats
 from ermbit.solvers.erm.presolve import forcing_split, presolve
+from ermbit.solvers.erm.result import SolveResult
 from ermbit.solvers.sat.certify import combine_refutations, refute_patterns
 
-__all__ = ["DEFAULT_SOLVER", "MAX_BRANCHES", "PLResult", "solve_pl"]
+__all__ = ["DEFAULT_SOLVER", "MAX_BRANCHES", "SOLVER_NAME", "solve_pl"]
 
+#: The ``solver`` of its answers.
+SOLVER_NAME = "pl-pattern-search"
 #: The PySAT back end proposing patterns.
 DEFAULT_SOLVER = "cadical195"
 #: Most combinations of presolve alternatives (edges into non-identity nodes) tried.
 MAX_BRANCHES = 256
 EdgeKey = tuple[str, str]
-
-
-@dataclass(frozen=True)
-class PLResult:
-    """The answer of :func:`solve_pl`.
-
-    Attributes
-    ----------
-    decision : bool or None
-        True: an admissible zero-loss θ exists (``witness`` is one, verified).  False: none
-        exists (``exhausted`` is then True).  None: undecided (see ``explanation``).
-    witness : Witness or None
-        θ on every trainable edge, checked by :meth:`ERMInstance.evaluate`.
-    loss, enc_bits : rational, int or None
-        The witness's loss (0) and encoding length.
-    patterns_tried, lp_calls, learned_clauses : int
-        Full patterns proposed by the SAT solver, exact LPs solved, clauses learned.
-    exhausted : bool
-        Whether every pattern was refuted (the search space was covered).
-    seconds : float
-        Wall-clock time.
-    explanation : str
-        How the answer was reached.
-    bit_bound : int
-        β of the instance.
-    stats : dict
-        Further counters: ``groups`` and ``group_checks`` (local LP checks),
-        ``full_checks``, ``inadmissible_points`` (realisable patterns whose points were
-        all too long), ``branches`` (presolve alternatives searched), ``instances``
-        (pattern-dependent (sample, node) pairs), ``free_parameters``,
-        ``dropped_parameters`` (set to 0 by the span reduction), ``constant_samples``.
-    """
-
-    decision: bool | None
-    witness: Witness | None
-    loss: Any
-    enc_bits: int | None
-    patterns_tried: int
-    lp_calls: int
-    learned_clauses: int
-    exhausted: bool
-    seconds: float
-    explanation: str
-    bit_bound: int = 0
-    stats: dict[str, Any] = field(default_factory=dict)
-    certificate: Any = None
-
-    def to_json(self) -> dict[str, Any]:
-        """Plain JSON (rationals as strings ``"p/q"``)."""
-        theta = None if self.witness is None else encode_witness(self.witness)["theta"]
-        return {
-            "decision": self.decision,
-            "loss": None if self.loss is None else exact.fmt(self.loss),
-            "enc_bits": self.enc_bits,
-            "bit_bound": self.bit_bound,
-            "witness": theta,
-            "patterns_tried": self.patterns_tried,
-            "lp_calls": self.lp_calls,
-            "learned_clauses": self.learned_clauses,
-            "exhausted": self.exhausted,
-            "seconds": round(self.seconds, 6),
-            "explanation": self.explanation,
-            "stats": dict(self.stats),
-            **({} if self.certificate is None else {"certificate": self.certificate.to_json()}),
-        }
-
-    def summary(self) -> str:
-        """A few lines for a terminal."""
-        word = {True: "YES", False: "NO", None: "UNDECIDED"}[self.decision]
-        lines = [f"{word}: {self.explanation}"]
-        if self.enc_bits is not None:
-            lines.append(f"witness enc(θ) = {self.enc_bits} bits (β = {self.bit_bound})")
-        lines.append(
-            f"patterns {self.patterns_tried}, LP calls {self.lp_calls}, learned clauses "
-            f"{self.learned_clauses}, exhausted {'yes' if self.exhausted else 'no'}, "
-            f"{self.seconds:.3f} s"
-        )
-        return "\n".join(lines)
 
 
 def _check_losses(instance: ERMInstance) -> bool:
@@ -240,30 +172,27 @@ class _Run:
         witness: Witness | None = None,
         loss: Any = None,
         enc: int | None = None,
-    ) -> PLResult:
+    ) -> SolveResult:
         st = self.stats
-        stats = {
-            "groups": st.groups,
-            "group_checks": st.group_checks,
-            "full_checks": st.full_checks,
-            "inadmissible_points": self.too_long,
-            **self.extra,
+        details: dict[str, Any] = {
+            "exhausted": exhausted,
+            "patterns_tried": st.patterns,
+            "lp_calls": st.lp_calls,
+            "learned_clauses": st.learned,
+            "seconds": round(time.perf_counter() - self.start, 6),
+            "bit_bound": self.inst.bit_bound,
+            "stats": {
+                "groups": st.groups,
+                "group_checks": st.group_checks,
+                "full_checks": st.full_checks,
+                "inadmissible_points": self.too_long,
+                **self.extra,
+            },
         }
-        return PLResult(
-            decision,
-            witness,
-            loss,
-            enc,
-            st.patterns,
-            st.lp_calls,
-            st.learned,
-            exhausted,
-            time.perf_counter() - self.start,
-            why,
-            self.inst.bit_bound,
-            stats,
-            self._certificate(decision, why) if self.certify else None,
-        )
+        cert = self._certificate(decision, why) if self.certify else None
+        if cert is not None:
+            details["certificate"] = cert
+        return SolveResult(decision, loss, witness, enc, why, SOLVER_NAME, details)
 
     def _certificate(self, decision: bool | None, why: str) -> Any:
         """For a NO: the branches' refutations; a branch that ended before the search
@@ -334,7 +263,7 @@ def solve_pl(
     max_patterns: int | None = None,
     max_seconds: float | None = None,
     certify: bool = False,
-) -> PLResult:
+) -> SolveResult:
     """Decide whether some θ with ``enc(θ) ≤ β`` fits every sample (module docstring).
 
     Parameters
@@ -345,6 +274,8 @@ def solve_pl(
         PySAT solver name.
     max_patterns, max_seconds : optional
         Limits; when one is hit the answer is ``None`` (not exhausted).
+    certify : bool
+        Back a NO with a checked refutation (``details["certificate"]``).
 
     Raises
     ------
@@ -372,7 +303,7 @@ def solve_pl(
     return _search_branches(run, branches, how)
 
 
-def _search_branches(run: _Run, branches: Iterator[Fixed], how: str) -> PLResult:
+def _search_branches(run: _Run, branches: Iterator[Fixed], how: str) -> SolveResult:
     conflicts, undecided = [], False
     for fixed in branches:
         run.extra["branches"] += 1

@@ -21,6 +21,12 @@ Never reads the parameters of trainable edges (θ*) nor ``meta``.  The method:
    unless that engine refuses its common denominators (degree-4 σ with κ denominators
    such as 576 make them grow by a factor 4 per layer; the explanation says which).
 
+**Answers** (a :class:`~ermbit.solvers.erm.result.SolveResult`, solver
+``"presolve+symmetries"``): ``decision`` is never None; ``loss`` is the least loss over
+admissible θ meeting every forcing sample (None when none does, also for a NO) and
+``witness`` an admissible θ of that loss.  ``details``: ``candidates`` (θ candidates
+evaluated) and ``max_value_bits`` (the largest value size in the verifying passes).
+
 >>> from ermbit.network.model import NetworkBuilder
 >>> from ermbit.reductions.pinning import pin_instance
 >>> from ermbit.network.erm import ERMInstance, Sample, loss_in_lowest_terms
@@ -30,7 +36,7 @@ Never reads the parameters of trainable edges (θ*) nor ``meta``.  The method:
 >>> nb.add_edge("s", "U", 1, 0, frozen=True); nb.add_edge("U", "o", 3, 1, frozen=True)
 >>> main = (Sample.of({"s": 2}, {"o": 13}, "exact"),)
 >>> res = solve_pinned(pin_instance(ERMInstance(nb.build(["o"]), main, 0, 0)))
->>> res.decision, res.loss, res.enc, res.candidates
+>>> res.decision, res.loss, res.enc_bits, res.details["candidates"]
 (True, mpq(0,1), 12, 1)
 """
 
@@ -39,7 +45,6 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from ermbit import exact
@@ -48,43 +53,15 @@ from ermbit.network.erm import ERMInstance, Witness, loss_in_lowest_terms
 from ermbit.network.model import Network
 from ermbit.network.symmetry import is_symmetry
 from ermbit.solvers.erm.presolve import Presolved, forcing_split, presolve
+from ermbit.solvers.erm.result import SolveResult
 
-__all__ = ["DEFAULT_MAX_CANDIDATES", "ERMResult", "accepts_exact", "solve_pinned"]
+__all__ = ["DEFAULT_MAX_CANDIDATES", "SOLVER_NAME", "accepts_exact", "solve_pinned"]
 
+#: The ``solver`` of its answers.
+SOLVER_NAME = "presolve+symmetries"
 #: Default cap on the number of θ candidates enumerated.
 DEFAULT_MAX_CANDIDATES = 4096
 Pair = tuple[Any, Any]
-
-
-@dataclass(frozen=True)
-class ERMResult:
-    """The exact answer to an ERM_bit instance.
-
-    Attributes
-    ----------
-    decision : bool
-        Whether some θ has ``enc(θ) ≤ β`` and ``L(θ) ≤ γ``.
-    loss : rational or None
-        The least loss over admissible θ meeting every forcing sample (None when none does).
-    witness : Witness or None
-        An admissible θ of that loss (verified on the whole instance); None if none exists.
-    enc : int or None
-        ``enc(witness)``.
-    explanation : str
-        How the answer was found.
-    max_value_bits : int
-        The largest value size in the verifying passes.
-    candidates : int
-        The number of θ candidates evaluated.
-    """
-
-    decision: bool
-    loss: Any
-    witness: Witness | None
-    enc: int | None
-    explanation: str
-    max_value_bits: int
-    candidates: int
 
 
 def _size(p: Pair) -> tuple[int, Any, Any]:
@@ -140,7 +117,7 @@ def solve_pinned(
     max_candidates: int = DEFAULT_MAX_CANDIDATES,
     budget_bits: int | None = None,
     verify: str = "main",
-) -> ERMResult:
+) -> SolveResult:
     """Decide a pinned ERM_bit instance exactly (see the module docstring).
 
     Parameters
@@ -173,7 +150,8 @@ def solve_pinned(
     low = _check_gamma(instance, pre)
     if not pre.feasible:
         why = f"no θ meets every forcing sample ({pre.reason}); each violation costs ≥ {low} > γ"
-        return ERMResult(False, None, None, None, why, 0, 0)
+        details = {"candidates": 0, "max_value_bits": 0}
+        return SolveResult(False, None, None, None, why, SOLVER_NAME, details)
     if pre.free:
         shown = ", ".join(pre.free[:4]) + (", ..." if len(pre.free) > 4 else "")
         raise InputError(
@@ -266,7 +244,7 @@ def _verified(
     best: _Scored,
     budget_bits: int | None,
     verify: str,
-) -> ERMResult:
+) -> SolveResult:
     bad, loss, enc_bits, theta = best
     witness = Witness.of(theta)
     full, biggest = loss_in_lowest_terms(instance.network, theta, instance.samples, budget_bits)
@@ -285,12 +263,12 @@ def _verified(
         else f"best admissible loss {exact.fmt(loss)} vs γ = {exact.fmt(instance.gamma)}",
         engine,
     ]
-    return ERMResult(
+    return SolveResult(
         not bad and full <= instance.gamma,
         None if bad else loss,
         None if bad else witness,
         None if bad else enc_bits,
         "; ".join(parts),
-        biggest,
-        count,
+        SOLVER_NAME,
+        {"candidates": count, "max_value_bits": biggest},
     )

@@ -83,7 +83,7 @@ def test_planted_instances_are_solved(case: tuple[ERMInstance, Any]) -> None:
     inst, star = case
     assert inst.accepts(star)  # the planted θ* fits, so the answer is yes
     res = solve_pl(inst)
-    assert res.decision is True and not res.exhausted
+    assert res.decision is True and not res.details["exhausted"]
     assert res.witness is not None and inst.accepts(res.witness)
     assert res.loss == 0 and res.enc_bits == res.witness.enc() <= inst.bit_bound
 
@@ -98,7 +98,7 @@ def test_agrees_with_brute_force_on_a_grid(case: tuple[ERMInstance, Any]) -> Non
     if found:
         assert res.decision is True
     if res.decision is False:
-        assert res.exhausted and not found and res.witness is None
+        assert res.details["exhausted"] and not found and res.witness is None
     else:
         assert inst.accepts(res.witness)
 
@@ -108,7 +108,7 @@ def test_xor_needs_more_than_one_hidden_unit() -> None:
     net = _net(1, [1], 0, "id")
     samples = tuple(Sample.of({"x": x}, {"y": abs(x)}) for x in (-1, 0, 1))
     res = solve_pl(ERMInstance(net, samples, 0, 200))
-    assert res.decision is False and res.exhausted and res.lp_calls > 0
+    assert res.decision is False and res.details["exhausted"] and res.details["lp_calls"] > 0
     net2 = _net(2, [1, 1], 0, "id")
     res2 = solve_pl(ERMInstance(net2, samples, 0, 200))
     assert res2.decision is True
@@ -144,7 +144,11 @@ def test_bit_bound_floor_and_negative_gamma() -> None:
     net = _net(2, [1, 1], 0, "id")
     samples = (Sample.of({"x": 1}, {"y": 1}),)
     res = solve_pl(ERMInstance(net, samples, 0, 7))  # two free edges need >= 8 bits
-    assert res.decision is False and res.exhausted and "4·|trainable edges|" in res.explanation
+    assert (
+        res.decision is False
+        and res.details["exhausted"]
+        and "4·|trainable edges|" in res.explanation
+    )
     assert solve_pl(ERMInstance(net, samples, -1, 200)).decision is False
 
 
@@ -156,8 +160,8 @@ def test_long_points_leave_the_instance_undecided() -> None:
     nb.add_edge("x", "y")
     inst = ERMInstance(nb.build(["y"]), (Sample.of({"x": 1}, {"y": 1000}),), 0, 13)
     res = solve_pl(inst)
-    assert res.decision is None and not res.exhausted
-    assert "enc ≤ β" in res.explanation and res.stats["inadmissible_points"] == 1
+    assert res.decision is None and not res.details["exhausted"]
+    assert "enc ≤ β" in res.explanation and res.details["stats"]["inadmissible_points"] == 1
     ok = solve_pl(ERMInstance(inst.network, inst.samples, 0, 14))
     assert ok.decision is True and ok.enc_bits == 14
 
@@ -166,7 +170,7 @@ def test_limits_give_no_answer() -> None:
     net = _net(2, [1, 1], 0, "id")
     samples = tuple(Sample.of({"x": x}, {"y": abs(x)}) for x in (-1, 0, 1))
     res = solve_pl(ERMInstance(net, samples, 0, 200), max_patterns=0)
-    assert res.decision is None and not res.exhausted and "limit" in res.explanation
+    assert res.decision is None and not res.details["exhausted"] and "limit" in res.explanation
 
 
 def test_unsupported_instances_are_refused() -> None:
@@ -200,4 +204,5 @@ def test_result_json_and_summary() -> None:
     js = res.to_json()
     assert js["decision"] is True and js["loss"] == "0" and js["witness"]["x->h0"]["w"]
     assert set(js) >= {"patterns_tried", "lp_calls", "learned_clauses", "exhausted", "seconds"}
-    assert res.summary().startswith("YES")
+    assert js["solver"] == "pl-pattern-search" and js["stats"]["branches"] == 1
+    assert res.summary().startswith("decision  YES")
