@@ -84,7 +84,8 @@ CHAINS: dict[str, tuple[str, tuple[ChainStep, ...]]] = {
     ),
     "np-relu2": (
         "SAT → NAE-SAT → set splitting → the classical 2-ReLU data set (Blum–Rivest style)",
-        (ChainStep("sat-to-nae"), ChainStep("nae-to-splitting"), ChainStep("splitting-to-relu2")),
+        # one composite reduction, walked link by link
+        (ChainStep("sat-to-relu2"),),
     ),
 }
 
@@ -156,24 +157,37 @@ def walk(
         if activation is not None and cs.reduction in TAKES_SIGMA:
             opts["activation"] = activation
         red = reductions.get(cs.reduction, **opts)
-        report = verify(red, src, max_witnesses=max_witnesses)
-        target = red.forward(src)
-        steps.append(
-            Step(
-                red.name,
-                red.summary,
-                size_summary(src),
-                size_summary(target),
-                red.claim(src).statement,
-                report,
-                target,
-                cs.adapter_text,
-                _details(target),
-                tuple(_show(red, src, target)) if show else (),
+        links = _links(red, src)
+        for i, (link, link_src, target) in enumerate(links):
+            steps.append(
+                Step(
+                    link.name,
+                    link.summary,
+                    size_summary(link_src),
+                    size_summary(target),
+                    link.claim(link_src).statement,
+                    verify(link, link_src, max_witnesses=max_witnesses),
+                    target,
+                    cs.adapter_text if i == len(links) - 1 else "",
+                    _details(target),
+                    tuple(_show(link, link_src, target)) if show else (),
+                )
             )
-        )
-        src = cs.adapter(src, target)
+        src = cs.adapter(src, links[-1][2])
     return steps
+
+
+def _links(red: Any, src: Any) -> list[tuple[Any, Any, Any]]:
+    """``(reduction, its source, its target)`` per step: a
+    :class:`~ermbit.reductions.compose.Composite` is built once and walked link by link
+    (its intermediate instances are its links' sources and targets)."""
+    from ermbit.reductions.compose import Composite
+
+    if not isinstance(red, Composite):
+        return [(red, src, red.forward(src))]
+    chained = red.forward(src)
+    targets = [*chained.chain, chained.final]
+    return list(zip(red.links, [src, *chained.chain], targets, strict=True))
 
 
 def _show(red: Any, src: Any, target: Any) -> list[Exhibit]:

@@ -262,18 +262,18 @@ def _relu(cnf: CNF, rng: random.Random) -> list[Answer]:
 def _relu2(cnf: CNF, rng: random.Random) -> list[Answer]:
     from ermbit.problems.nae import nae_satisfied
     from ermbit.problems.splitting import is_split
-    from ermbit.reductions import get
+    from ermbit.reductions.splitting_to_relu import SatToRelu2
 
-    nae_red, sp_red, r2 = get("sat-to-nae"), get("nae-to-splitting"), get("splitting-to-relu2")
-    nae = nae_red.forward(cnf)
-    sp = sp_red.forward(nae)
-    target = r2.forward(sp)
+    composite = SatToRelu2()  # sat-to-nae, nae-to-splitting, splitting-to-relu2
+    chained = composite.forward(cnf)
+    nae, sp = chained.chain
+    target = chained.final
+    nae_red, sp_red, _ = composite.links
     model = rng.choice(_models(cnf))
-    lifted = nae_red.lift(cnf, nae, model)
-    side = sp_red.lift(nae, sp, lifted)
+    side = sp_red.lift(nae, sp, nae_red.lift(cnf, nae, model))  # the split, shown
     n_nae = sum(nae_satisfied(nae, a) for a in itertools.product((False, True), repeat=4))
-    w = r2.lift(sp, target, side)
-    back = nae_red.back(cnf, nae, sp_red.back(nae, sp, r2.back(sp, target, w)))
+    w = composite.lift(cnf, chained, model)
+    back = composite.back(cnf, chained, w)
     s1 = ", ".join(_lit(e) for e, s in enumerate(side) if s == 0)
     ev = target.instance.evaluate(w)
     return [
