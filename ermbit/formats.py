@@ -24,11 +24,8 @@ ermbit.errors.FormatError: field 'a0': 0.5 is a floating-point number; write ...
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,6 +42,16 @@ from ermbit.fields import (  # re-exported: the decoders' helpers
     join,
 )
 from ermbit.files import write_atomic
+from ermbit.kind_registry import (  # re-exported: the table of kinds and its registry
+    KINDS,
+    decode_fields,
+    encode_fields,
+    is_registered,
+    kinds,
+    register_kind,
+)
+from ermbit.kind_registry import Decoder as Decoder  # kept importable from here
+from ermbit.kind_registry import Encoder as Encoder
 from ermbit.slp.codec import decode_slp, encode_slp  # re-exported
 
 __all__ = [
@@ -74,44 +81,6 @@ __all__ = [
 
 #: The format version written in every file.
 FORMAT = "ermbit/1"
-#: Every ``ermbit/1`` kind, in one table: ``kind -> (class, encoder, decoder)``, each a
-#: ``"module:attribute"`` path, imported when a file of that kind is first read or an
-#: object of that class first written (so this module imports none of them).  The encoder
-#: returns the kind's fields; the decoder takes ``(fields, where)``.  Third-party kinds
-#: are added with :func:`register_kind`.
-KINDS: dict[str, tuple[str, str, str]] = {
-    "slp": ("ermbit.slp:SLP", "ermbit.slp.codec:encode_slp", "ermbit.slp.codec:decode_slp"),
-    "network": (
-        "ermbit.network.model:Network",
-        "ermbit.network.model:Network.to_json",
-        "ermbit.network.model:Network.from_json",
-    ),
-    "erm": (
-        "ermbit.network.erm:ERMInstance",
-        "ermbit.network.erm_codec:encode_erm",
-        "ermbit.network.erm_codec:decode_erm",
-    ),
-    "backprop": (
-        "ermbit.network.erm:BackpropInstance",
-        "ermbit.network.erm_codec:encode_backprop",
-        "ermbit.network.erm_codec:decode_backprop",
-    ),
-    "witness": (
-        "ermbit.network.erm:Witness",
-        "ermbit.network.erm_codec:encode_witness",
-        "ermbit.network.erm_codec:decode_witness",
-    ),
-    "matrix": (
-        "ermbit.problems.matrix:Matrix01",
-        "ermbit.problems.matrix:encode_matrix",
-        "ermbit.problems.matrix:decode_matrix",
-    ),
-    "splitting": (
-        "ermbit.problems.splitting:SetSplitting",
-        "ermbit.problems.splitting:encode_splitting",
-        "ermbit.problems.splitting:decode_splitting",
-    ),
-}
 _RESERVED = ("format", "kind", "meta")
 #: Ints longer than this many bits cannot be written as JSON numbers by ``json``.
 _MAX_JSON_INT_BITS = 14000
@@ -122,9 +91,6 @@ MAX_JSON_DEPTH = 500
 MAX_NUMBER_DIGITS = 1_000_000
 _BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
-Encoder = Callable[[Any], dict[str, Any]]
-Decoder = Callable[[dict[str, Any], str], Any]
-
 
 @dataclass(frozen=True)
 class Document:
@@ -133,76 +99,6 @@ class Document:
     kind: str
     obj: Any = field(hash=False)
     meta: dict[str, Any] = field(default_factory=dict, hash=False)
-
-
-@dataclass(frozen=True)
-class _Kind:
-    cls: type
-    encode: Encoder
-    decode: Decoder
-
-
-_REGISTRY: dict[str, _Kind] = {}
-
-
-def register_kind(kind: str, cls: type, encode: Encoder, decode: Decoder) -> None:
-    """Register a kind: ``encode(obj) -> fields``, ``decode(fields, where) -> obj``.
-
-    ``fields`` is the file's object without ``format``, ``kind`` and ``meta``; ``where``
-    is the dotted path of that object (``""`` at top level), to be passed to the ``as_*``
-    helpers so errors name the field.  ``encode`` must return plain JSON data (str, int,
-    bool, None, lists, dicts) with rationals as :func:`ermbit.exact.fmt` strings; it is
-    not re-checked on output, but a float would make the file unreadable by
-    :func:`loads`, so each kind's round-trip test catches it.  Re-registering the same
-    class is a no-op.
-
-    Raises
-    ------
-    InputError
-        If ``kind`` is already registered for another class.
-    """
-    old = _REGISTRY.get(kind)
-    if old is not None and old.cls is not cls:
-        raise InputError(f"kind: {kind!r} is already registered for {old.cls.__name__}")
-    _REGISTRY[kind] = _Kind(cls, encode, decode)
-
-
-def kinds() -> tuple[str, ...]:
-    """The kinds registered so far."""
-    return tuple(sorted(_REGISTRY))
-
-
-def _resolve(path: str) -> Any:
-    module, _, attr = path.partition(":")
-    obj: Any = importlib.import_module(module)
-    for part in attr.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def _load_kind(kind: str) -> None:
-    cls, enc, dec = (_resolve(p) for p in KINDS[kind])
-    register_kind(kind, cls, enc, dec)
-
-
-def _lookup(kind: str, where: str) -> _Kind:
-    if kind not in _REGISTRY and kind in KINDS:
-        try:
-            _load_kind(kind)
-        except ImportError as exc:
-            raise FormatError(f"kind {kind!r} is not available: {exc}", field=where) from exc
-    if kind not in _REGISTRY:
-        known = sorted(set(_REGISTRY) | set(KINDS))
-        raise FormatError(f"unknown kind {kind!r}; known kinds: {known}", field=where)
-    return _REGISTRY[kind]
-
-
-def _load_imported_kinds() -> None:
-    """Register the table's kinds whose class module is already imported (an object of a
-    class can only exist once its module is)."""
-    for kind, (cls_path, _, _) in KINDS.items():
-        if kind not in _REGISTRY and cls_path.partition(":")[0] in sys.modules:
-            _load_kind(kind)
 
 
 # ---------------------------------------------------------------- reading
@@ -251,11 +147,6 @@ def _scan(value: Any, where: str) -> None:
     elif isinstance(value, list):
         for t, item in enumerate(value):
             _scan(item, join(where, t))
-
-
-def decode_fields(kind: str, fields: dict[str, Any], where: str = "") -> Any:
-    """Decode the fields of an object of ``kind`` (for kinds nested in other kinds)."""
-    return _lookup(kind, join(where, "kind")).decode(fields, where)
 
 
 def _parse_int(text: str) -> int:
@@ -413,22 +304,6 @@ def _plain(value: Any, where: str) -> Any:
         "write rationals with ermbit.exact.fmt)",
         field=where,
     )
-
-
-def is_registered(obj: Any) -> bool:
-    """Whether ``obj``'s class (or a base class) has an ``ermbit/1`` kind."""
-    _load_imported_kinds()
-    return any(spec.cls is cls for cls in type(obj).__mro__ for spec in _REGISTRY.values())
-
-
-def encode_fields(obj: Any) -> tuple[str, dict[str, Any]]:
-    """``(kind, fields)`` of a registered object (for kinds nested in other kinds)."""
-    _load_imported_kinds()
-    for cls in type(obj).__mro__:
-        for kind, spec in _REGISTRY.items():
-            if spec.cls is cls:
-                return kind, spec.encode(obj)
-    raise InputError(f"obj: no ermbit/1 kind is registered for {type(obj).__name__}")
 
 
 _COMPACT = json.JSONEncoder(separators=(", ", ": "), ensure_ascii=False, allow_nan=False)

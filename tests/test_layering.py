@@ -30,6 +30,7 @@ LAYERS = {
     "ermbit._dimacs": 1,
     "ermbit.slp": 1,
     "ermbit.formats": 1,
+    "ermbit.kind_registry": 1,
     "ermbit.problems": 2,
     "ermbit.network": 2,
     "ermbit.instances": 3,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 from hypothesis import given
 
-from ermbit import exact, formats
+from ermbit import exact, formats, kind_registry
 from ermbit.errors import FormatError, InputError
 from ermbit.formats import Document, dumps, loads, read, register_kind, write
 from ermbit.slp import SLP
@@ -164,7 +164,7 @@ def test_register_a_new_kind():
             loads('{"format": "ermbit/1", "kind": "test-toy", "weight": 1.5}')
         assert info.value.field == "weight"
     finally:
-        formats._REGISTRY.pop("test-toy", None)
+        kind_registry._REGISTRY.pop("test-toy", None)
 
 
 def test_join_paths():

@@ -121,6 +121,29 @@ def size_bound(a: LogBound, den_bits: int) -> int:
     return 1 + num_bits + den_bits
 
 
+def _weighted(pairs: list[tuple[LogBound, LogBound]], l1: LogBound) -> LogBound:
+    """Bound of Σ|w_e|·|f_e| from ``(log|w_e|, log|f_e|)``: termwise (max + log2 of the
+    count), or ``‖w‖₁·max|f|`` (tighter when the |f| are alike); the smaller one."""
+    best, top, count = None, None, 0
+    for lw, a in pairs:
+        if lw is None or a is None:
+            continue
+        count += 1
+        if best is None or lw + a > best:
+            best = lw + a
+        if top is None or a > top:
+            top = a
+    if best is None or top is None:
+        return None
+    best += ceil_log2(count)
+    return best if l1 is None else min(best, l1 + top)
+
+
+def _sum_bound(*terms: LogBound) -> LogBound:
+    real = [t for t in terms if t is not None]
+    return max(real) + ceil_log2(len(real)) if real else None
+
+
 def _coprime_base(nums: Iterable[IntegerLike]) -> list[Integer]:
     """Pairwise coprime integers > 1 such that every ``n`` is a product of their powers."""
     base: list[Any] = []

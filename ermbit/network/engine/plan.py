@@ -18,102 +18,33 @@ log bounds on magnitudes.  The stages are lazy: a refused pass computes no big n
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import cached_property
-from operator import itemgetter, mul
+from operator import mul
 from typing import Any
 
-from ermbit.errors import BudgetExceeded
-from ermbit.exact import Q, Z, ceil_log2
-from ermbit.network.activations import Activation, Identity
-from ermbit.network.engine.bits import DenBasis, LogBound, lg, size_bound, vadd, vmax, vscale, vsub
+from ermbit.exact import Q, Z
+from ermbit.network.activations import Identity
+from ermbit.network.engine.bits import (
+    DenBasis,
+    LogBound,
+    _sum_bound,
+    _weighted,
+    lg,
+    size_bound,
+    vadd,
+    vmax,
+    vscale,
+    vsub,
+)
+from ermbit.network.engine.budget import check_budget
+from ermbit.network.engine.structure import Structure, _getter
 
 __all__ = ["Plan", "Structure", "check_budget"]
 
 _ZERO = Z(0)
 _Vec = tuple[int, ...]
 XMag = tuple[tuple[int, LogBound], ...]
-
-
-class Structure:
-    """Integer-indexed graph of a network, shared by every θ: edges, in/out lists, order."""
-
-    def __init__(
-        self, ids: Sequence[str], acts: Sequence[Activation], ends: Sequence[tuple[int, int]]
-    ) -> None:
-        n = len(ids)
-        self.ids = tuple(ids)
-        self.acts = tuple(acts)
-        self.esrc = tuple(u for u, _ in ends)
-        self.edst = tuple(v for _, v in ends)
-        ins: list[list[int]] = [[] for _ in range(n)]
-        outs: list[list[int]] = [[] for _ in range(n)]
-        for e, (u, v) in enumerate(ends):
-            outs[u].append(e)
-            ins[v].append(e)
-        self.ins = tuple(map(tuple, ins))
-        self.outs = tuple(map(tuple, outs))
-        self.is_source = tuple(not x for x in ins)
-        #: Whether some node has a σ that is not piecewise linear (a polynomial of degree
-        #: >= 2): its passes use dynamic denominators (:mod:`ermbit.network.engine.dynamic`).
-        self.curved = any(not a.is_piecewise_linear for a in self.acts)
-        indeg = [len(x) for x in ins]
-        queue = deque(v for v in range(n) if not indeg[v])
-        order = []
-        while queue:
-            u = queue.popleft()
-            order.append(u)
-            for e in outs[u]:
-                v = self.edst[e]
-                indeg[v] -= 1
-                if not indeg[v]:
-                    queue.append(v)
-        #: A topological order (Kahn's, from the sources in node order); short on a cycle.
-        self.order = tuple(order)
-
-
-def check_budget(what: str, predicted: int, budget: int | None) -> None:
-    """Raise :class:`BudgetExceeded` if ``predicted > budget`` (``None``: no budget)."""
-    if budget is not None and predicted > budget:
-        raise BudgetExceeded(
-            what,
-            predicted=predicted,
-            budget=budget,
-            hint=f"pass budget_bits={predicted} (CLI: --budget-bits N)",
-        )
-
-
-def _getter(idx: Sequence[int]) -> Callable[[list[Any]], tuple[Any, ...]] | None:
-    if not idx:
-        return None
-    if len(idx) == 1:
-        j = idx[0]
-        return lambda seq: (seq[j],)
-    return itemgetter(*idx)
-
-
-def _weighted(pairs: list[tuple[LogBound, LogBound]], l1: LogBound) -> LogBound:
-    """Bound of Σ|w_e|·|f_e| from ``(log|w_e|, log|f_e|)``: termwise (max + log2 of the
-    count), or ``‖w‖₁·max|f|`` (tighter when the |f| are alike); the smaller one."""
-    best, top, count = None, None, 0
-    for lw, a in pairs:
-        if lw is None or a is None:
-            continue
-        count += 1
-        if best is None or lw + a > best:
-            best = lw + a
-        if top is None or a > top:
-            top = a
-    if best is None or top is None:
-        return None
-    best += ceil_log2(count)
-    return best if l1 is None else min(best, l1 + top)
-
-
-def _sum_bound(*terms: LogBound) -> LogBound:
-    real = [t for t in terms if t is not None]
-    return max(real) + ceil_log2(len(real)) if real else None
 
 
 class Plan:
