@@ -305,6 +305,30 @@ class Pin(ExactErmTarget):
             target_oracle="exact pinned-instance solver (presolve + enumeration)",
         )
 
+    def sample_source(self, rng: Any, size: int) -> ERMInstance:
+        """A frozen network in normal form with ``size`` gadget units, and one sample.
+
+        Source s → identity L_i (frozen, small random w, b) → σ_i at (1, 0) (ReLU or z²,
+        at random) → identity output o (frozen, small random w, b).  The label is the
+        output at θ* (answer YES) or one more (NO), each with probability 1/2.
+        """
+        from ermbit.network.model import NetworkBuilder
+
+        nb = NetworkBuilder()
+        nb.add_node("s", "id")
+        nb.add_node("o", "id")
+        for i in range(size):
+            nb.add_node(f"L{i}", "id")
+            nb.add_node(f"U{i}", rng.choice(("relu", "z**2")))
+            nb.add_edge("s", f"L{i}", rng.randint(-2, 2), rng.randint(-2, 2), frozen=True)
+            nb.add_edge(f"L{i}", f"U{i}", 1, 0, frozen=True)
+            nb.add_edge(f"U{i}", "o", rng.randint(-2, 2), rng.randint(-1, 1), frozen=True)
+        net = nb.build(["o"])
+        x = rng.randint(-2, 2)
+        y = net.forward({"s": x}).values["o"] + rng.randint(0, 1)
+        sample = Sample.of({"s": x}, {"o": y}, "squared", 1)
+        return ERMInstance(net, (sample,), 0, 4 * size + 8)
+
     def lift(self, src: ERMInstance, target: ERMInstance, solution: Any) -> Witness:
         free = src.theta_of(solution)
         for node in src.network.node_ids:

@@ -368,3 +368,21 @@ def test_template_points_and_lift_points() -> None:
     with pytest.raises(InputError, match="constant"):
         lift_point(PiecewiseLinear((0,), (0, 0), (1, 1)))
     assert polynomial_symmetries(Polynomial(("5", "-1", "1/3"))) == ((-1, 3), (1, 0))
+
+
+def test_pin_sweeps_its_own_frozen_sources() -> None:
+    """``ermbit verify pin`` works out of the box: random frozen gadget networks, YES and NO."""
+    import random
+
+    from ermbit.checking.sweep import sweep
+
+    red = Pin()
+    answers = set()
+    rng = random.Random(5)
+    for _ in range(12):
+        src = red.sample_source(rng, rng.randint(1, 3))
+        check_normal_form(src.network)
+        answers.add(src.evaluate({}).accepted)
+    assert answers == {True, False}
+    res = sweep("pin", family=None, sizes=None, trials=2, seed=0)
+    assert res.passed and res.totals()["instances"] == 8
