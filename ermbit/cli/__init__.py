@@ -11,6 +11,7 @@ exiting, so tests call it in-process.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from ermbit.cli import teaching as _teaching  # noqa: F401
 from ermbit.cli import tools as _tools  # noqa: F401
 from ermbit.cli._base import (
     COMMANDS,
+    EXIT_BROKEN_PIPE,
     EXIT_BUDGET,
     EXIT_FAILED,
     EXIT_INPUT,
@@ -99,6 +101,17 @@ def main(
     return _run(args, out, err)
 
 
+def _silence(out: TextIO) -> None:
+    """Point the real stdout at /dev/null, so the interpreter's final flush of what is
+    still buffered for the closed pipe does not raise a second time at exit."""
+    if out is sys.stdout:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):  # no real descriptor (an in-memory stream)
+            pass
+
+
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the command; every way it can end maps to one row of the exit-code table."""
     # Exact results (counts, gradients) can have more than Python's default 4,300 digits.
@@ -110,6 +123,9 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except KeyboardInterrupt:
         err.write(f"ermbit {name}: interrupted\n")
         return EXIT_INTERRUPTED
+    except BrokenPipeError:  # `ermbit … | head`: stop quietly, as other filters do
+        _silence(out)
+        return EXIT_BROKEN_PIPE
     except BudgetExceeded as exc:
         err.write(f"ermbit {name}: refused: {cli_text(str(exc))}\n")
         return EXIT_BUDGET

@@ -18,6 +18,7 @@ EXIT_BUDGET = 3  # refused by a budget before the work was done
 EXIT_UNDECIDED = 4  # undecided within the limits given (a time-out, UNDECIDED)
 EXIT_INTERNAL = 5  # an internal error (a bug: please report it) or a crashed back end
 EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+EXIT_BROKEN_PIPE = 141  # the reader of stdout went away (128 + SIGPIPE, as `head` leaves it)
 EXIT_CODES: dict[int, str] = {
     EXIT_OK: "an answer",
     EXIT_FAILED: "a claim or check refuted",
@@ -26,6 +27,7 @@ EXIT_CODES: dict[int, str] = {
     EXIT_UNDECIDED: "undecided within the limits",
     EXIT_INTERNAL: "internal error",
     EXIT_INTERRUPTED: "interrupted",
+    EXIT_BROKEN_PIPE: "output closed by its reader",
 }
 
 _GENERAL = "use --method general (a complete search of {θ : enc(θ) ≤ β}; --time-limit S)"

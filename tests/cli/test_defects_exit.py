@@ -171,3 +171,34 @@ def test_hints_speak_flags_not_keywords(tmp_path: Path) -> None:
     CNF(45, ((1, 2),)).write(p)
     code, out, _ = run("count", str(p), "--method", "all")
     assert code == 0 and "max_vars=" not in out and "brute" in out
+
+
+def test_a_reader_that_goes_away_ends_quietly_with_141(cnf_file: Path) -> None:
+    """``ermbit … | head``: the reader closes the pipe; no error message, exit 141."""
+    import io
+
+    from ermbit.cli import main
+
+    class ClosedPipe(io.StringIO):
+        def write(self, s: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    assert main(["count", str(cnf_file)], out=ClosedPipe(), err=err) == 141
+    assert err.getvalue() == ""
+
+
+def test_head_on_a_real_pipe(tmp_path: Path) -> None:
+    """A real ``| head -c 1`` on a long output: 141 and nothing on stderr (or 0 when the
+    whole output fit in the pipe before the reader left)."""
+    import subprocess
+    import sys
+
+    code = "import sys; from ermbit.cli import main; sys.exit(main(sys.argv[1:]))"
+    argv = [sys.executable, "-c", code, "explain", "sharp-p-erm", "--format", "html"]
+    producer = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert producer.stdout is not None and producer.stderr is not None
+    reader = subprocess.run(["head", "-c", "1"], stdin=producer.stdout, capture_output=True)
+    producer.stdout.close()
+    err = producer.stderr.read()
+    assert producer.wait() in (0, 141) and err == b"" and reader.stdout == b"<"
