@@ -12,6 +12,10 @@ Hence, exactly:
   skipped, since anything they complete a cheaper one completes too.
 * **memo.**  ``(i, needed vectors, partial losses) → R`` records that no completion
   exists within R bits; a smaller budget then fails too (feasibility is monotone in R).
+  The memos and the per-node sets of vectors seen are caches: forgetting an entry only
+  repeats work, never changes an answer.  So memory stays bounded -- each is emptied
+  when it reaches :data:`CACHE_ENTRIES` (a run of 15 minutes grew past 8 GB without it),
+  and ``memo_resets`` counts how often.
 * **loss bound.**  Every per-sample loss is ≥ 0 and the loss of a sample restricted to
   the labelled nodes already computed is a lower bound; past γ the branch is cut.
 * **symmetry.**  Interchangeable hidden nodes (see :mod:`._general_model`) take
@@ -41,6 +45,10 @@ Vec = tuple[Any, ...]
 Choice = tuple[tuple[Any, ...], Any]  # (weights, bias sum)
 
 
+#: Entries a memo (or one node's set of vectors seen) may hold before it is emptied.
+CACHE_ENTRIES = 500_000
+
+
 class Stopped(Exception):
     """A user limit stopped the search (the message says which)."""
 
@@ -52,6 +60,7 @@ class Stats:
     choices: int = 0
     vectors: int = 0
     memo_hits: int = 0
+    memo_resets: int = 0
     loss_cuts: int = 0
     symmetry_cuts: int = 0
     linear_solves: int = 0
@@ -215,6 +224,9 @@ class Search:
                 vec = self._vector(info, const, srcs, ch)
                 if vec in seen:
                     continue
+                if len(seen) >= CACHE_ENTRIES:
+                    seen.clear()  # a repeated vector costs more and completes nothing new
+                    self.stats.memo_resets += 1
                 seen.add(vec)
                 self.stats.vectors += 1
                 if self._cut(i, info, vec):
@@ -223,8 +235,15 @@ class Search:
                 if self._dfs(i + 1, budget - cost):
                     return True
         self.vals[i] = None
+        self._remember(self.memo)
         self.memo[key] = max(self.memo.get(key, -1), budget)
         return False
+
+    def _remember(self, cache: dict[Any, Any]) -> None:
+        """Empty ``cache`` when it is full (see the module docstring: caches only)."""
+        if len(cache) >= CACHE_ENTRIES:
+            cache.clear()
+            self.stats.memo_resets += 1
 
     def _cut(self, i: int, info: NodeInfo, vec: Vec) -> bool:
         if info.sym_prev is not None:
@@ -267,6 +286,7 @@ class Search:
             return None
         self._tick(solve=True)
         got = self._solve_sink(info, const, srcs, cap)
+        self._remember(self.sink_memo)
         if got is None:
             self.sink_memo[key] = ("above", cap)
             return None

@@ -197,3 +197,20 @@ def test_peer_encoding_refuses_what_it_cannot_say() -> None:
 
     with pytest.raises(InputError, match="loss"):
         solve_z3(training("and-hinge-linear"))
+
+
+@pytest.mark.parametrize("name", ["xor-z2-1", "xor-relu-1", "fit-ramp-relu-1", "and-relu-1"])
+def test_tiny_caches_change_no_answer(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The memos and the sets of vectors seen are caches: emptied every two entries, the
+    search repeats work but answers the same, minimum included."""
+    from ermbit.instances.training import CATALOGUE
+    from ermbit.solvers.erm import _general_search
+
+    inst = CATALOGUE[name].instance()
+    wide = solve_general(inst, min_bits=True)
+    monkeypatch.setattr(_general_search, "CACHE_ENTRIES", 2)
+    tight = solve_general(inst, min_bits=True)
+    assert tight.decision is wide.decision
+    assert tight.details["min_bits"] == wide.details["min_bits"]
+    assert tight.details["statistics"]["memo_resets"] > 0
+    assert wide.details["statistics"]["memo_resets"] == 0
