@@ -177,7 +177,8 @@ CATALOGUE: dict[str, TrainingRecord] = {
             26,
             True,
             None,
-            "witness verified at β = 26",
+            "witness verified at β = 26; the minimum is 25 or 26: min-bits search answered "
+            "every β' < 25 NO (15 minutes, not repeated in the tests)",
             heavy=True,
         ),
         _R("and-hinge-linear", _b(2, 0, "id", _signed_and, "hinge"), 15, True, 14, AGREE, True),
