@@ -62,6 +62,9 @@ class Compiled:
     rest_least: list[int]  # rest_least[i]: least cost of the nodes at positions ≥ i
     idle: tuple[EdgeKey, ...]  # trainable edges that cannot change the loss
     zero_loss: bool
+    # lookahead[i]: some node after position i has frozen in-edges only, so interval
+    # bounds (:mod:`._general_bounds`) can see a loss before every parameter is chosen
+    lookahead: tuple[bool, ...] = ()
 
     @property
     def n_enum_params(self) -> int:
@@ -172,7 +175,9 @@ def compile_instance(inst: ERMInstance) -> Compiled:
             last_use[j] = max(last_use[j], i)
     front = [tuple(j for j in range(i) if last_use[j] >= i) for i in range(n + 1)]
     idle = tuple(e.key for e in net.edges if not e.frozen and e.dst not in keep)
-    return Compiled(inst, nodes, n - len(sinks), front, rest, idle, zero)
+    derived = [not info.train and not info.source for info in nodes]
+    ahead = tuple(any(derived[i + 1 :]) for i in range(n))
+    return Compiled(inst, nodes, n - len(sinks), front, rest, idle, zero, ahead)
 
 
 def _node(inst: ERMInstance, v: str, pos: dict[str, int], linear: bool) -> NodeInfo:

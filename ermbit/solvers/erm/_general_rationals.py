@@ -28,10 +28,14 @@ from typing import Any
 from ermbit.errors import BudgetExceeded
 from ermbit.exact import Q, gcd, parse, size
 
-__all__ = ["TABLE_CAP", "BiasSums", "max_abs", "of_size", "parse"]
+__all__ = ["DEFAULT_EXTRA_CAP", "EXTRA_CAP", "BiasSums", "max_abs", "of_size", "parse"]
 
-#: Largest split cost tabulated for k ≥ 2 edges, per k (the tables grow about 2^cap).
-TABLE_CAP = {2: 17, 3: 15, 4: 14}
+#: Largest *extra* split cost tabulated for k ≥ 2 edges: cost − 2k, the bits beyond the
+#: all-zero biases.  The table holds about 2^extra sums whatever k is (each edge's part is
+#: bounded by what the other edges leave), e.g. 140,151 sums in 3 s (k = 4) to 8 s (k = 8)
+#: at extra 11, and 726,013 in 6 s for k = 2 at extra 13.
+EXTRA_CAP = {2: 13}
+DEFAULT_EXTRA_CAP = 11
 
 
 @cache
@@ -68,7 +72,7 @@ class BiasSums:
     def _grow(self, cap: int) -> None:
         if cap <= self._cap:
             return
-        limit = TABLE_CAP.get(self.k, 13)
+        limit = 2 * self.k + EXTRA_CAP.get(self.k, DEFAULT_EXTRA_CAP)
         if cap > limit:
             raise BudgetExceeded(
                 f"tabulating the cheapest splits of a bias sum over {self.k} edges",
@@ -79,10 +83,11 @@ class BiasSums:
             )
         cap = min(limit, max(cap, self._cap + 2))
         table: dict[Any, tuple[int, tuple[Any, ...]]] = {Q(0): (0, ())}
-        for _ in range(self.k):
+        for r in range(self.k):
+            later = 2 * (self.k - 1 - r)  # the edges still to come cost ≥ 2 each
             nxt: dict[Any, tuple[int, tuple[Any, ...]]] = {}
             for v, (c, split) in table.items():
-                for s in range(2, cap - c + 1):
+                for s in range(2, cap - c - later + 1):
                     for b in of_size(s):
                         key = v + b
                         old = nxt.get(key)

@@ -35,6 +35,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ermbit.exact import Q, size
+from ermbit.solvers.erm._general_bounds import (
+    Interval,
+    act_image,
+    act_range,
+    affine,
+    loss_lower_bound,
+    total,
+)
 from ermbit.solvers.erm._general_linear import least_cost, solve_affine
 from ermbit.solvers.erm._general_model import Compiled, NodeInfo, affine_form
 from ermbit.solvers.erm._general_rationals import of_size
@@ -61,6 +69,7 @@ class Stats:
     vectors: int = 0
     memo_hits: int = 0
     memo_resets: int = 0
+    interval_cuts: int = 0
     loss_cuts: int = 0
     symmetry_cuts: int = 0
     linear_solves: int = 0
@@ -256,7 +265,38 @@ class Search:
         if info.output and self._loss_bound(i + 1) > self.comp.inst.gamma:
             self.stats.loss_cuts += 1
             return True
+        if self.comp.lookahead[i] and self._interval_bound(i) > self.comp.inst.gamma:
+            self.stats.interval_cuts += 1
+            return True
         return False
+
+    def _interval_bound(self, i: int) -> Any:
+        """Σ repeat·(least loss) over the intervals every later node's value lies in, the
+        nodes at positions ≤ i fixed (:mod:`._general_bounds`): a lower bound on the loss
+        of every completion."""
+        nodes = self.comp.nodes
+        total_loss = Q(0)
+        for s, smp in enumerate(self.samples):
+            ivs: list[Interval] = []
+            for j, info in enumerate(nodes):
+                vj = self.vals[j] if j <= i else None
+                if vj is not None:
+                    ivs.append((vj[s], vj[s]))
+                elif info.source:
+                    ivs.append((info.inputs[s], info.inputs[s]))
+                elif info.train:
+                    ivs.append(act_range(info.act))
+                else:
+                    pre = total(
+                        [(info.inputs[s], info.inputs[s])]
+                        + [affine(ivs[k], w, b) for k, w, b in info.frozen]
+                    )
+                    ivs.append(act_image(info.act, pre))
+            named = {nodes[j].name: iv for j, iv in enumerate(ivs)}
+            total_loss += smp.repeat * loss_lower_bound(smp.loss, named, smp.labels)
+            if total_loss > self.comp.inst.gamma:
+                break
+        return total_loss
 
     def _finish(self, budget: int) -> bool:
         self.stats.leaves += 1
