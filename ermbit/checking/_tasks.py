@@ -61,6 +61,7 @@ class Task:
     size_index: int
     trial: int
     oracle: str = "structural"
+    oracle_seconds: float | None = None
 
     @property
     def param_dict(self) -> dict[str, str]:
@@ -167,7 +168,7 @@ def run_task(task: Task) -> dict[str, Any]:
     """
     red = resolve_reduction(task.spec)
     src = make_source(red, task.family, task.param_dict, task.seed)
-    report = verify(red, src, oracles=oracles_for(task.oracle))
+    report = verify(red, src, oracles=oracles_for(task.oracle, task.oracle_seconds))
     report = dataclasses.replace(report, meta={**report.meta, **task.provenance()})
     return report.to_json()
 

@@ -85,6 +85,20 @@ class SolverOracles:
         return solve_erm(instance)
 
 
-def oracles_for(name: str) -> SolverOracles:
-    """The oracles ``ermbit verify --oracle NAME`` uses (see :data:`ERM_ORACLES`)."""
-    return SolverOracles(erm=name)
+def oracles_for(name: str, seconds: float | None = None) -> SolverOracles:
+    """The oracles ``ermbit verify --oracle NAME [--oracle-seconds S]`` uses (see
+    :data:`ERM_ORACLES`); ``seconds`` limits each general search (default
+    :data:`GENERAL_TIME_LIMIT`).
+
+    Raises
+    ------
+    InputError
+        For an unknown name or a limit that is not a positive number.
+    """
+    if seconds is None:
+        return SolverOracles(erm=name)
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
+        raise InputError(
+            f"--oracle-seconds: expected a positive number of seconds, got {seconds!r}"
+        )
+    return SolverOracles(erm=name, erm_time_limit=float(seconds))

@@ -235,6 +235,7 @@ def _tasks(
     trials: int,
     seed: int,
     oracle: str = "structural",
+    oracle_seconds: float | None = None,
 ) -> list[Task]:
     seeded = family_takes_seed(family)
     runs = trials if seeded else 1  # a deterministic family has one instance per size
@@ -256,6 +257,7 @@ def _tasks(
             i,
             t,
             oracle,
+            oracle_seconds,
         )
         for i, p in enumerate(sizes)
         for t in range(runs)
@@ -285,6 +287,7 @@ def sweep(
     shrink_budget: int = 2000,
     max_counterexamples: int = 20,
     oracle: str = "structural",
+    oracle_seconds: float | None = None,
 ) -> SweepResult:
     """Verify ``reduction_spec`` on ``trials`` instances of each size of ``family``.
 
@@ -322,6 +325,8 @@ def sweep(
     oracle : str
         ``"structural"`` (each claim's own ERM solver) or ``"general"`` (every ERM
         question to the general solver; see :func:`~ermbit.checking.oracles.oracles_for`).
+    oracle_seconds : float or None
+        Seconds per general search (default 60).
 
     Returns
     -------
@@ -346,10 +351,10 @@ def sweep(
     workers = check_int(workers, "workers", minimum=1)
     shrink_budget = check_int(shrink_budget, "shrink_budget", minimum=0)
     limit = check_int(max_counterexamples, "max_counterexamples", minimum=0)
-    oracles_for(oracle)  # refuse an unknown name before any work
+    oracles_for(oracle, oracle_seconds)  # refuse an unknown name or limit before any work
     red = resolve_reduction(reduction_spec)
     family, plan = _plan(red, family, sizes)
-    tasks = _tasks(reduction_spec, family, plan, trials, seed, oracle)
+    tasks = _tasks(reduction_spec, family, plan, trials, seed, oracle, oracle_seconds)
     _check_first(red, tasks)
     collected: dict[tuple[int, int], dict[str, Any]] = {}
     for data in execute(tasks, workers, scheduler):
@@ -363,7 +368,11 @@ def sweep(
     shrunk = None
     if failures and shrink_budget:
         shrunk = shrink_smallest(
-            reduction_spec, failures, directory, shrink_budget, oracles_for(oracle)
+            reduction_spec,
+            failures,
+            directory,
+            shrink_budget,
+            oracles_for(oracle, oracle_seconds),
         )
     return SweepResult(
         reduction=reduction_spec,

@@ -71,6 +71,13 @@ def _verify_args(p: argparse.ArgumentParser) -> None:
         help="who answers the claims' ERM questions: the structural solver each claim names, "
         "or the general solver (a cross-check sharing only the network evaluator)",
     )
+    p.add_argument(
+        "--oracle-seconds",
+        type=float,
+        default=None,
+        metavar="S",
+        help="with --oracle general: seconds per general search (default 60)",
+    )
     add_force(p)
     p.add_argument("--json", action="store_true")
 
@@ -90,10 +97,12 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
     spec = args.reduction or args.name
     if spec is None:
         raise InputError("reduction: give a registered name or --reduction MODULE:CLASS")
+    if args.oracle_seconds is not None and args.oracle == "structural":
+        raise InputError("--oracle-seconds: applies with --oracle general only")
     if args.oracle != "structural":
         _check_erm_target(spec, args.oracle)
     if args.rerun is not None:
-        return _rerun(spec, args.rerun, out, args.json, args.oracle)
+        return _rerun(spec, args.rerun, out, args.json, args.oracle, args.oracle_seconds)
     from ermbit.checking.sweep import sweep
 
     sizes = None
@@ -121,6 +130,7 @@ def verify_cmd(args: argparse.Namespace, out: TextIO) -> int:
             counterexamples_dir=Path(args.counterexamples) if args.counterexamples else None,
             progress=progress,
             oracle=args.oracle,
+            oracle_seconds=args.oracle_seconds,
         )
     except KeyboardInterrupt:  # keep what was verified; main() reports the interruption
         if args.report:
@@ -204,7 +214,9 @@ def _check_erm_target(spec: str, oracle: str) -> None:
         )
 
 
-def _rerun(spec: str, path: str, out: TextIO, as_json: bool, oracle: str) -> int:
+def _rerun(
+    spec: str, path: str, out: TextIO, as_json: bool, oracle: str, seconds: float | None
+) -> int:
     from ermbit import reductions
     from ermbit.checking.counterexample import read_counterexample
     from ermbit.checking.oracles import oracles_for
@@ -214,7 +226,7 @@ def _rerun(spec: str, path: str, out: TextIO, as_json: bool, oracle: str) -> int
     red = reductions.get(spec) if ":" not in spec else reductions.load(spec)
     src = read_counterexample(path)
     check_source_kind(red, src, f"--rerun {path}")
-    report = verify(red, src, oracles=oracles_for(oracle))
+    report = verify(red, src, oracles=oracles_for(oracle, seconds))
     if as_json:
         emit_json(out, report.to_json())
     else:

@@ -170,3 +170,32 @@ def test_sweep_records_the_oracle_in_every_report(tmp_path: Any) -> None:
         oracle="general",
     )
     assert res.passed and all(r["meta"]["erm_oracle"] == "general" for r in res.reports)
+
+
+def test_oracle_seconds_reach_the_general_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[Any] = []
+    real = oracle_module.solve_general
+
+    def spy(instance: Any, **kw: Any) -> Any:
+        seen.append(kw.get("time_limit"))
+        return real(instance, **kw)
+
+    monkeypatch.setattr(oracle_module, "solve_general", spy)
+    code, _out, _ = _cli(
+        "verify", "sat-to-relu", "--oracle", "general", "--oracle-seconds", "7", "--trials", "1"
+    )
+    assert code == 0 and seen and set(seen) == {7.0}
+    assert oracles_for("general").erm_time_limit == 60.0
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--oracle-seconds", "5"], "--oracle general only"),
+        (["--oracle", "general", "--oracle-seconds", "0"], "positive number"),
+        (["--oracle", "general", "--oracle-seconds", "nan"], "positive number"),
+    ],
+)
+def test_oracle_seconds_refused(argv: list[str], words: str) -> None:
+    code, _, err = _cli("verify", "sat-to-relu", "--trials", "1", *argv)
+    assert code == 2 and words in err
