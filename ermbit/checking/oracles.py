@@ -33,6 +33,7 @@ from ermbit.solvers.erm.pattern import solve_pl
 from ermbit.solvers.erm.pinned import solve_pinned
 from ermbit.solvers.sat.cdcl import is_satisfiable, solve
 from ermbit.solvers.sat.counting import count
+from ermbit.validate import check_timeout
 
 __all__ = ["ERM_METHODS", "ERM_ORACLES", "SolverOracles", "oracles_for"]
 
@@ -97,8 +98,4 @@ def oracles_for(name: str, seconds: float | None = None) -> SolverOracles:
     """
     if seconds is None:
         return SolverOracles(erm=name)
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not seconds > 0:
-        raise InputError(
-            f"--oracle-seconds: expected a positive number of seconds, got {seconds!r}"
-        )
-    return SolverOracles(erm=name, erm_time_limit=float(seconds))
+    return SolverOracles(erm=name, erm_time_limit=check_timeout(seconds, "--oracle-seconds"))

@@ -111,28 +111,30 @@ class Composite(Reduction):
             chain.append(inst)
         return Chained(chain[-1], tuple(chain[:-1]), {"reduction": self.name})
 
-    def _sources(self, src: Any, target: Chained) -> list[Any]:
-        """The source of each link: ``src`` and the intermediate instances."""
+    def steps(self, src: Any, target: Chained) -> list[tuple[Reduction, Any, Any]]:
+        """``(link, its source, its target)`` for every link of a built chain."""
         if len(target.chain) != len(self.links) - 1:
             raise InputError(
                 f"target: expected {len(self.links) - 1} intermediate instances, "
                 f"got {len(target.chain)} (not a target of {self.name})"
             )
-        return [src, *target.chain]
+        sources = [src, *target.chain]
+        targets = [*target.chain, target.final]
+        return list(zip(self.links, sources, targets, strict=True))
 
-    def _targets(self, target: Chained) -> list[Any]:
-        return [*target.chain, target.final]
+    def lifts(self, src: Any, target: Chained, solution: Any) -> list[Any]:
+        """The solution lifted through each link in turn (the last is :meth:`lift`'s)."""
+        out = []
+        for red, s, t in self.steps(src, target):
+            solution = red.lift(s, t, solution)
+            out.append(solution)
+        return out
 
     def lift(self, src: Any, target: Chained, solution: Any) -> Any:
-        for red, s, t in zip(
-            self.links, self._sources(src, target), self._targets(target), strict=True
-        ):
-            solution = red.lift(s, t, solution)
-        return solution
+        return self.lifts(src, target, solution)[-1]
 
     def back(self, src: Any, target: Chained, solution: Any) -> Any:
-        triples = zip(self.links, self._sources(src, target), self._targets(target), strict=True)
-        for red, s, t in reversed(list(triples)):
+        for red, s, t in reversed(self.steps(src, target)):
             solution = red.back(s, t, solution)
         return solution
 
@@ -169,8 +171,8 @@ class Composite(Reduction):
         return self.links[-1].is_target_solution(target.final, solution)
 
     def target_solutions(self, src: Any, target: Chained, oracles: Oracles) -> Iterator[Any]:
-        sources = self._sources(src, target)
-        yield from self.links[-1].target_solutions(sources[-1], target.final, oracles)
+        last, last_src, final = self.steps(src, target)[-1]
+        yield from last.target_solutions(last_src, final, oracles)
 
     def sample_source(self, rng: Any, size: int) -> Any:
         return self.links[0].sample_source(rng, size)

@@ -172,7 +172,7 @@ def _sign_program(src: Any, bounded: bool) -> int:
     """Gates of the program PosSLP builds on: homogenised when a_0 is 0 or not an integer
     (or ≠ 1 for the bounded variant), then the 2n_P − 1 fix (≤ 3 gates)."""
     a0 = src.a0
-    needs = a0 == 0 or a0.denominator != 1 or (bounded and a0 != 1)
+    needs = a0 == 0 or not src.is_integer or (bounded and a0 != 1)
     return (_homogenised_gates(src) if needs else src.length) + 3
 
 

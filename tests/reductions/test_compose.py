@@ -65,3 +65,18 @@ def test_sat_to_relu2_is_a_composite_and_maps_witnesses_both_ways() -> None:
     assert t.instance.accepts(w)
     assert red.back(cnf, t, w) == (True, True, False)
     assert t.file_meta()["reduction"] == "sat-to-relu2"
+
+
+def test_steps_and_lifts_expose_each_link() -> None:
+    from ermbit.cnf import CNF
+    from ermbit.reductions.splitting_to_relu import SatToRelu2
+
+    red = SatToRelu2()
+    cnf = CNF(2, ((1, -2), (2,)))
+    chained = red.forward(cnf)
+    steps = red.steps(cnf, chained)
+    assert [s[0].name for s in steps] == [r.name for r in red.links]
+    assert steps[0][1] is cnf and steps[-1][2] is chained.final
+    lifted = red.lifts(cnf, chained, (True, True))
+    assert len(lifted) == 3 and lifted[-1] == red.lift(cnf, chained, (True, True))
+    assert red.back(cnf, chained, lifted[-1]) == (True, True)

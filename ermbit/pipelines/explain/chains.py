@@ -179,15 +179,12 @@ def walk(
 
 def _links(red: Any, src: Any) -> list[tuple[Any, Any, Any]]:
     """``(reduction, its source, its target)`` per step: a
-    :class:`~ermbit.reductions.compose.Composite` is built once and walked link by link
-    (its intermediate instances are its links' sources and targets)."""
+    :class:`~ermbit.reductions.compose.Composite` is built once and walked link by link."""
     from ermbit.reductions.compose import Composite
 
-    if not isinstance(red, Composite):
-        return [(red, src, red.forward(src))]
-    chained = red.forward(src)
-    targets = [*chained.chain, chained.final]
-    return list(zip(red.links, [src, *chained.chain], targets, strict=True))
+    if isinstance(red, Composite):
+        return red.steps(src, red.forward(src))
+    return [(red, src, red.forward(src))]
 
 
 def _show(red: Any, src: Any, target: Any) -> list[Exhibit]:

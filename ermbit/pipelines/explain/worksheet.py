@@ -268,11 +268,9 @@ def _relu2(cnf: CNF, rng: random.Random) -> list[Answer]:
     chained = composite.forward(cnf)
     nae, sp = chained.chain
     target = chained.final
-    nae_red, sp_red, _ = composite.links
     model = rng.choice(_models(cnf))
-    side = sp_red.lift(nae, sp, nae_red.lift(cnf, nae, model))  # the split, shown
+    _, side, w = composite.lifts(cnf, chained, model)  # the split is shown
     n_nae = sum(nae_satisfied(nae, a) for a in itertools.product((False, True), repeat=4))
-    w = composite.lift(cnf, chained, model)
     back = composite.back(cnf, chained, w)
     s1 = ", ".join(_lit(e) for e, s in enumerate(side) if s == 0)
     ev = target.instance.evaluate(w)

@@ -28,6 +28,7 @@ from typing import Any
 from ermbit.exact import Q
 from ermbit.network.activations import Activation, Identity, PiecewiseLinear, ReLU
 from ermbit.network.erm import Loss
+from ermbit.solvers.erm._general_model import affine_form
 
 __all__ = ["Interval", "act_image", "act_range", "affine", "loss_lower_bound", "total"]
 
@@ -55,12 +56,6 @@ def affine(iv: Interval, w: Any, b: Any) -> Interval:
     return (None if lo is None else w * lo + b), (None if hi is None else w * hi + b)
 
 
-def _affine_form(act: Activation) -> tuple[Any, Any] | None:
-    from ermbit.solvers.erm._general_model import affine_form
-
-    return affine_form(act)
-
-
 def act_range(act: Activation) -> Interval:
     """σ(ℝ), or a hull of it."""
     return act_image(act, EVERYTHING)
@@ -79,7 +74,7 @@ def act_image(act: Activation, iv: Interval) -> Interval:
         return (Q(0) if lo is None or lo < 0 else lo), (None if hi is None else max(hi, Q(0)))
     if isinstance(act, PiecewiseLinear):
         return _piecewise_image(act, iv)
-    form = _affine_form(act)
+    form = affine_form(act)
     if form is not None:
         return affine(iv, *form)
     return EVERYTHING
@@ -110,11 +105,6 @@ def _piecewise_image(act: PiecewiseLinear, iv: Interval) -> Interval:
     return (None if low_inf else min(values)), (None if high_inf else max(values))
 
 
-class _AnyValue(dict[str, Interval]):
-    def __missing__(self, key: str) -> Interval:
-        return EVERYTHING
-
-
 def _distance(t: Any, iv: Interval) -> Any:
     lo, hi = iv
     if lo is not None and t < lo:
@@ -127,7 +117,7 @@ def _distance(t: Any, iv: Interval) -> Any:
 def loss_lower_bound(loss: Loss, given: Mapping[str, Interval], labels: Mapping[str, Any]) -> Any:
     """The least loss of one sample over the given intervals of its nodes (sound; a node
     without one may take any value)."""
-    ivs = _AnyValue(given)
+    ivs = {v: given.get(v, EVERYTHING) for v in (*labels, loss.node) if v is not None}
     k = loss.kind
     if k == "bit":
         assert loss.node is not None

@@ -9,7 +9,9 @@ an inconsistent system has no solution over the reals.  Otherwise every solution
 enumerates the free variables' values in order of size (every rational of each size,
 :func:`~ermbit.solvers.erm._general_rationals.of_size`), computes the pivots, and keeps
 the cheapest point.  The enumeration is complete under the cost cap: a point of cost
-≤ cap is found if one exists, so "none within the cap" is a proof.
+≤ cap is found if one exists, so "none within the cap" is a proof.  The elimination is
+this module's own, not presolve's: the general solver answers ``verify --oracle general``
+and must share no solving code with the structural solvers it cross-checks.
 
 >>> from ermbit.exact import Q
 >>> rref = solve_affine([[Q(1), Q(1)], [Q(1), Q(2)]], [Q(3), Q(5)])
