@@ -17,7 +17,7 @@ import sys
 import tempfile
 from typing import Any
 
-from ermbit.errors import BackendError
+from ermbit.errors import BackendError, Undecided
 
 __all__ = ["PRELUDE", "ChildRun"]
 
@@ -78,16 +78,18 @@ class ChildRun:
 
         Raises
         ------
+        Undecided
+            If the child runs out of time (it is then killed): not a failure, a limit.
         BackendError
-            If the child runs out of time (it is then killed) or memory, crashes, or
-            writes no readable answer.
+            If the child runs out of memory, crashes, or writes no readable answer.
         """
         try:
             code = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise BackendError(
-                f"method {self.name!r} exceeded the time limit of {timeout} s and was killed"
+            raise Undecided(
+                f"method {self.name!r} exceeded the time limit of {timeout} s and was killed; "
+                "pass a larger timeout="
             ) from None
         _, stdout, stderr = self._files
         stdout.seek(0)
@@ -97,7 +99,7 @@ class ChildRun:
             tail = " | ".join(err.strip().splitlines()[-3:]) or "no message"
             raise BackendError(
                 f"method {self.name!r} failed (exit code {code}, memory limit "
-                f"{self.memory_mb} MiB, so it may have run out of memory): {tail}"
+                f"{self.memory_mb} MiB; pass a larger memory_mb= if it ran out): {tail}"
             )
         try:
             return json.loads(out)

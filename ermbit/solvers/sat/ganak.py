@@ -31,13 +31,10 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
-import subprocess
-import sys
-import tempfile
 from collections.abc import Sequence
 
-from ermbit.errors import BackendError, BackendUnavailable, Undecided
+from ermbit.errors import BackendError, BackendUnavailable
+from ermbit.solvers.sat._child import ChildRun
 
 __all__ = ["DEFAULT_MEMORY_MB", "GanakRun", "available", "count_many"]
 
@@ -46,16 +43,10 @@ DEFAULT_MEMORY_MB = 4096
 
 _EXTRA_HINT = "pip install pyganak (a dependency of ermbit)"
 
-_CHILD = r"""
-import json, os, resource, sys
-limit = int(sys.argv[1]) << 20
-resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-sys.set_int_max_str_digits(0)
-answer = os.fdopen(os.dup(1), "w")
-os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+_SCRIPT = r"""
 import pyganak
 counts = []
-for n, clauses, projection in json.load(sys.stdin):
+for n, clauses, projection in payload:
     counter = pyganak.Counter(verbose=0, seed=0)
     counter.add_clauses(clauses)
     if projection is None:
@@ -95,69 +86,34 @@ class GanakRun:
         if not available():
             raise BackendUnavailable(f"method 'ganak' needs pyganak; install it with {_EXTRA_HINT}")
         self.njobs = len(jobs)
-        self.memory_mb = int(memory_mb)
-        payload = json.dumps([[n, [list(c) for c in cls], proj] for n, cls, proj in jobs])
-        # Files, not pipes: the parent may be busy counting while the child writes, and
-        # a full pipe would stall the child.
-        self._stdin = tempfile.TemporaryFile("w+")
-        self._stdout = tempfile.TemporaryFile("w+")
-        self._stderr = tempfile.TemporaryFile("w+")
-        self._stdin.write(payload)
-        self._stdin.seek(0)
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(self.memory_mb)],
-            stdin=self._stdin,
-            stdout=self._stdout,
-            stderr=self._stderr,
-        )
+        payload = [[n, [list(c) for c in cls], proj] for n, cls, proj in jobs]
+        self._run = ChildRun("ganak", _SCRIPT, payload, memory_mb=memory_mb)
 
     def __enter__(self) -> GanakRun:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        for f in (self._stdin, self._stdout, self._stderr):
-            f.close()
+        self._run.__exit__(*exc)
 
     def done(self) -> bool:
         """Whether the child has exited (successfully or not)."""
-        return self.proc.poll() is not None
+        return self._run.done()
 
     def result(self, timeout: float | None = None) -> list[int]:
         """The counts, waiting at most ``timeout`` seconds.
 
         Raises
         ------
+        Undecided
+            If the child runs out of time (it is then killed).
         BackendError
-            If the child runs out of time (it is then killed) or memory, or fails in
-            any other way.
+            If it runs out of memory, or fails in any other way.
         """
+        raw = self._run.result(timeout)
         try:
-            code = self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-            raise Undecided(
-                f"method 'ganak' exceeded the timeout of {timeout} s and was killed; "
-                "pass a larger timeout="
-            ) from None
-        self._stdout.seek(0)
-        self._stderr.seek(0)
-        out, err = self._stdout.read(), self._stderr.read()
-        if code != 0:
-            tail = " | ".join(err.strip().splitlines()[-3:]) or "no message"
-            raise BackendError(
-                f"method 'ganak' failed (exit code {code}, memory limit {self.memory_mb} "
-                f"MiB; pass a larger memory_mb= if it ran out): {tail}"
-            )
-        try:
-            counts = [int(h, 16) for h in json.loads(out)]
+            counts = [int(h, 16) for h in raw]
         except (ValueError, TypeError) as exc:
-            raise BackendError(
-                f"method 'ganak' returned an unreadable answer: {out[:200]!r}"
-            ) from exc
+            raise BackendError(f"method 'ganak' returned an unreadable answer: {raw!r}") from exc
         if len(counts) != self.njobs:
             raise BackendError(
                 f"method 'ganak' returned {len(counts)} counts for {self.njobs} formulas"

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ermbit.cnf import CNF
-from ermbit.errors import BackendError, BudgetExceeded, InputError, InputTypeError
+from ermbit.errors import BackendError, BudgetExceeded, InputError, InputTypeError, Undecided
 from ermbit.solvers.sat import _components, counting
 from ermbit.solvers.sat import dpll as _dpll
 from ermbit.solvers.sat import ganak as _ganak
@@ -330,7 +330,7 @@ def test_ganak_agrees_with_dpll_on_random_3cnf() -> None:
 def test_ganak_timeout_and_memory_limit() -> None:
     pytest.importorskip("pyganak")
     hard = random_kcnf(100, 426, 100, seed=0)  # unsatisfiable; Ganak needs many seconds
-    with pytest.raises(BackendError, match="timeout"):
+    with pytest.raises(Undecided, match="timeout"):
         count(hard, "ganak", timeout=0.3)
     with pytest.raises(BackendError, match="memory"):
         count(CNF(2, ((1, 2),)), "ganak", memory_mb=10)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from ermbit.cli import main
 from ermbit.cnf import CNF
-from ermbit.errors import BackendError, BackendUnavailable, InputError
+from ermbit.errors import BackendError, BackendUnavailable, InputError, Undecided
 from ermbit.solvers.sat import d4, race
 from ermbit.solvers.sat import ganak as _ganak
 from ermbit.solvers.sat.counting import available_methods, count, cross_check
@@ -53,7 +53,7 @@ def test_d4_answers_what_the_binding_must_not_see_without_a_child() -> None:
 
 @needs_d4
 def test_d4_limits_and_refusals() -> None:
-    with pytest.raises(BackendError, match="time limit"):
+    with pytest.raises(Undecided, match="time limit"):  # a limit reached, exit 4, not a crash
         count(_hard(), "d4", timeout=0.5)
     with pytest.raises(BackendError, match="memory limit 50 MiB"):
         count(CNF(3, ((1, 2),)), "d4", memory_mb=50)
@@ -104,7 +104,7 @@ def test_race_survives_a_crashing_counter(monkeypatch: pytest.MonkeyPatch) -> No
     with race.CounterRace([(f.num_vars, f.clauses)]) as run:
         assert run.result(60) == [count(f, "dpll")]
         assert run.winner == "ganak"
-    monkeypatch.setattr(_ganak, "_CHILD", "import os; os.abort()")
+    monkeypatch.setattr(_ganak, "_SCRIPT", "import os; os.abort()")
     with (
         race.CounterRace([(f.num_vars, f.clauses)]) as run,
         pytest.raises(BackendError, match="every native counter failed"),
