@@ -47,7 +47,7 @@ from ermbit.solvers.erm._general_linear import least_cost, solve_affine
 from ermbit.solvers.erm._general_model import Compiled, NodeInfo, affine_form
 from ermbit.solvers.erm._general_rationals import of_size
 
-__all__ = ["Search", "Stopped"]
+__all__ = ["Paused", "Search", "Stopped"]
 
 Vec = tuple[Any, ...]
 Choice = tuple[tuple[Any, ...], Any]  # (weights, bias sum)
@@ -59,6 +59,10 @@ CACHE_ENTRIES = 500_000
 
 class Stopped(Exception):
     """A user limit stopped the search (the message says which)."""
+
+
+class Paused(Exception):
+    """The search used the quota of work it was given (:attr:`Search.pause_at`)."""
 
 
 @dataclass
@@ -120,6 +124,8 @@ class Search:
     memo: dict[Any, int] = field(default_factory=dict)
     sink_memo: dict[Any, Any] = field(default_factory=dict)
     budget: int = 0
+    #: pause (raise :class:`Paused`) once this many choices and solves are spent in all
+    pause_at: int | None = None
     _last_report: float = 0.0
 
     def __post_init__(self) -> None:
@@ -136,8 +142,11 @@ class Search:
             st.linear_solves += 1
         else:
             st.choices += 1
-        if self.node_limit is not None and st.choices + st.linear_solves > self.node_limit:
+        spent = st.choices + st.linear_solves
+        if self.node_limit is not None and spent > self.node_limit:
             raise Stopped(f"node limit {self.node_limit} reached")
+        if self.pause_at is not None and spent > self.pause_at:
+            raise Paused
         if (st.choices + st.linear_solves) % 256 == 0:
             now = time.monotonic()
             if self.deadline is not None and now > self.deadline:

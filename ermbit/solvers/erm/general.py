@@ -21,9 +21,10 @@ every reachable set of outputs, so the search is complete.
   loss ≤ γ and enc ≤ β; anything else raises
   :class:`~ermbit.errors.VerificationFailed`.
 * NO with ``details["proof"]``: ``"exhausted"`` (the search covered the finite domain),
-  ``"infeasible-over-reals"`` (γ < 0, or no parameter is enumerated and the output
-  equations are inconsistent over ℚ, hence over ℝ) or ``"below-least-enc"`` (β < 4·#trainable
-  edges, the least enc of any θ).
+  ``"infeasible-over-reals"`` (γ < 0; or no real θ of any size reaches loss 0, by the
+  piecewise-linear relaxation of :mod:`._general_reals`; or no parameter is enumerated
+  and the output equations are inconsistent over ℚ, hence over ℝ) or
+  ``"below-least-enc"`` (β < 4·#trainable edges, the least enc of any θ).
 * UNDECIDED (``decision=None``) only when a user limit (time, nodes) or a size budget
   stops the search; ``details["stopped"]`` says which and ``details["statistics"]`` how far.
 
@@ -51,13 +52,20 @@ from typing import Any
 from ermbit import exact
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError, VerificationFailed
 from ermbit.network.erm import ERMInstance, Witness
+from ermbit.solvers.erm import _general_reals as reals
 from ermbit.solvers.erm._general_model import Compiled, compile_instance
-from ermbit.solvers.erm._general_search import Search, Stopped
+from ermbit.solvers.erm._general_reals import RealCheck, applies, real_check
+from ermbit.solvers.erm._general_search import Paused, Search, Stopped
 from ermbit.solvers.erm.result import SolveResult
 
 __all__ = ["SOLVER_NAME", "solve_general"]
 
 SOLVER_NAME = "general"
+#: The first turns of the search and of the real relaxation when both apply: they
+#: alternate, the search first, each turn twice as long as the last (choices, LPs),
+#: until the relaxation answers or reaches :data:`~._general_reals.LP_CAP` LPs; the
+#: search then goes on alone.
+FIRST_LPS, FIRST_CHOICES = 250, 5000
 Progress = Callable[[dict[str, Any]], None]
 
 
@@ -108,17 +116,32 @@ def solve_general(
     search = Search(comp, node_limit, deadline, progress)
     betas = range(comp.least_enc, instance.bit_bound + 1) if min_bits else [instance.bit_bound]
     extra: dict[str, Any] = {"min_bits": None} if min_bits else {}
-    idle_cost = 4 * len(comp.idle)
-    for beta in betas:
+    relax = instance.bit_bound >= comp.least_enc and applies(comp) is None
+    pending = list(betas)
+    lp_cap, quota = FIRST_LPS, FIRST_CHOICES
+    while True:
         try:
-            found = search.run(beta - idle_cost)
+            spent = search.stats.choices + search.stats.linear_solves
+            search.pause_at = spent + quota if relax else None
+            quota *= 2
+            while pending:
+                if search.run(pending[0] - 4 * len(comp.idle)):
+                    extra.update({"min_bits": pending[0]} if min_bits else {})
+                    return _yes(comp, search, pending[0], start, extra)
+                del pending[0]
+            return _no(comp, search, start, extra)
+        except Paused:  # the relaxation's turn
+            try:
+                real = real_check(comp, deadline, _time_up, lp_cap)
+            except Stopped as exc:
+                return _undecided(comp, search, pending[0], str(exc), start, extra)
+            extra["relaxation"] = real.as_dict()
+            if real.status == "infeasible":
+                return _no(comp, search, start, extra, real)
+            relax = real.status == "gave-up" and lp_cap < reals.LP_CAP
+            lp_cap *= 2
         except (Stopped, BudgetExceeded) as exc:
-            return _undecided(comp, search, beta, str(exc), start, extra)
-        if found:
-            if min_bits:
-                extra["min_bits"] = beta
-            return _yes(comp, search, beta, start, extra)
-    return _no(comp, search, start, extra)
+            return _undecided(comp, search, pending[0], str(exc), start, extra)
 
 
 def _witness(comp: Compiled, search: Search) -> Witness:
@@ -164,10 +187,28 @@ def _yes(
     return SolveResult(True, ev.loss, wit, ev.enc_bits, why, SOLVER_NAME, details)
 
 
-def _no(comp: Compiled, search: Search, start: float, extra: dict[str, Any]) -> SolveResult:
+def _time_up() -> None:
+    raise Stopped("time limit reached")
+
+
+def _no(
+    comp: Compiled,
+    search: Search,
+    start: float,
+    extra: dict[str, Any],
+    real: RealCheck | None = None,
+) -> SolveResult:
     inst = comp.inst
     st = search.stats
-    if inst.bit_bound < comp.least_enc:
+    if real is not None:
+        proof = "infeasible-over-reals"
+        per = ", ".join(map(str, real.patterns[:12])) + (", …" if len(real.patterns) > 12 else "")
+        why = (
+            "no real θ, of any size, reaches loss 0: every choice of activation pieces on "
+            f"the samples is refuted ({real.lps} exact LPs, {real.refuted} Farkas "
+            f"certificates checked exactly; feasible piece choices per sample: {per})"
+        )
+    elif inst.bit_bound < comp.least_enc:
         proof = "below-least-enc"
         why = (
             f"β = {inst.bit_bound} is below {comp.least_enc}, the least enc of any θ "

@@ -1,0 +1,243 @@
+"""The real relaxation of a zero-loss fit: no real θ at all, hence NO at every β.
+
+When every sample must have loss 0 (:func:`~._general_model.zero_loss_mode`), every
+relevant activation is piecewise linear (identity, ReLU, PL, a polynomial of degree ≤ 1),
+and every trainable edge leaves a θ-free node (a source, or a node fed by θ-free nodes
+through frozen edges only), then on each sample, once a *piece* is chosen for every
+θ-dependent node, every pre-activation is affine in the real variables
+
+    w_e  (one per trainable edge)   and   B_v  (one per trainable node: only the sum of the
+                                             biases into v enters a pass)
+
+and "loss 0" is a system of linear constraints: z in the piece's interval (piece 0 is
+z ≤ t_0, piece i is t_{i−1} < z ≤ t_i, the last z > t_{n−1}, so the pieces are disjoint
+and every real z is in exactly one), and every labelled output equal to its label
+(squared, half-squared, exact) or with margin t·ŷ ≥ 1 (hinge).  A real θ of loss 0
+exists iff, for some choice of pieces on every sample, the union of these systems is
+feasible.
+
+:func:`real_check` decides it by depth-first search over the samples: first each
+sample's own feasible piece choices (its *local patterns*), then one local pattern per
+sample, with an exact LP on the union so far.  Infeasibility is proved by a Farkas
+certificate, which this module re-checks itself (:func:`_refutes`): the LP engine only
+proposes it.  Every branch refuted means no real θ reaches loss 0, so no rational θ of
+any size does, and the answer is NO for every β ("infeasible-over-reals").
+
+The search is exponential in the worst case, so it stops after :data:`LP_CAP` LPs and
+the general search goes on without it; it never decides YES (a real θ need not be short).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ermbit.exact import Q
+from ermbit.network.activations import Polynomial
+from ermbit.network.symmetry import as_piecewise
+from ermbit.solvers.erm._general_model import Compiled, affine_form
+from ermbit.solvers.lp.linear import Constraint
+from ermbit.solvers.lp.program import feasible
+
+__all__ = ["LP_CAP", "RealCheck", "applies", "real_check"]
+
+#: Most LPs the relaxation may solve before it gives up (and the search goes on).
+LP_CAP = 4000
+
+Affine = tuple[dict[Any, Any], Any]  # (variable → coefficient, constant)
+Row = tuple[dict[Any, Any], str, Any]  # Σ coeffs·vars  op  rhs
+
+
+@dataclass
+class RealCheck:
+    """What the relaxation found: ``infeasible`` (a proof), ``feasible``, or ``gave-up``."""
+
+    status: str
+    lps: int = 0
+    refuted: int = 0
+    patterns: list[int] = field(default_factory=list)  # local patterns per sample
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "real_status": self.status,
+            "real_lps": self.lps,
+            "real_refuted": self.refuted,
+        }
+
+
+class _GaveUp(Exception):
+    pass
+
+
+def _pieces(act: Any) -> list[tuple[Any, Any, Any, Any]] | None:
+    """σ's pieces as (low, high, slope, intercept): low < z ≤ high, None = unbounded."""
+    if isinstance(act, Polynomial):
+        form = affine_form(act)
+        return None if form is None else [(None, None, form[0], form[1])]
+    pl = as_piecewise(act)
+    if pl is None:
+        return None
+    ts = (None, *pl.breakpoints, None)
+    return [(ts[i], ts[i + 1], pl.slopes[i], pl.intercepts[i]) for i in range(len(pl.slopes))]
+
+
+def _theta_free(comp: Compiled) -> list[bool]:
+    free: list[bool] = []
+    for info in comp.nodes:
+        free.append(not info.train and all(free[j] for j, _, _ in info.frozen))
+    return free
+
+
+def applies(comp: Compiled) -> str | None:
+    """None when the relaxation applies to ``comp``, else why not."""
+    if not comp.zero_loss:
+        return "the loss bound γ allows a non-zero loss"
+    if any(s.loss.kind == "bit" for s in comp.inst.samples):
+        return "a bit loss is not a linear condition"
+    free = _theta_free(comp)
+    for info, f in zip(comp.nodes, free, strict=True):
+        if f:
+            continue
+        if _pieces(info.act) is None:
+            return f"node {info.name!r}: activation {info.act} is not piecewise linear"
+        if any(not free[j] for j in info.train_src):
+            return f"node {info.name!r}: a trainable edge multiplies a θ-dependent value"
+    return None
+
+
+def _add(a: Affine, b: Affine, k: Any = 1) -> Affine:
+    coef = dict(a[0])
+    for v, c in b[0].items():
+        coef[v] = coef.get(v, Q(0)) + k * c
+    return {v: c for v, c in coef.items() if c}, a[1] + k * b[1]
+
+
+def _row(a: Affine, op: str, rhs: Any) -> Row:
+    return a[0], op, rhs - a[1]
+
+
+def _refutes(rows: list[Row], cert: tuple[Any, ...]) -> bool:
+    """Whether the multipliers ``cert`` prove ``rows`` infeasible: y ≥ 0 on ≤/<, ≤ 0 on
+    ≥/>, Σ y·a = 0, and Σ y·b < 0 (or = 0 with a strict row used)."""
+    combo: dict[Any, Any] = {}
+    total, strict = Q(0), False
+    for (coef, op, rhs), y in zip(rows, cert, strict=True):
+        if (op in ("<=", "<") and y < 0) or (op in (">=", ">") and y > 0):
+            return False
+        if y:
+            strict = strict or op in ("<", ">")
+            total += y * rhs
+            for v, c in coef.items():
+                combo[v] = combo.get(v, Q(0)) + y * c
+    return not any(combo.values()) and (total < 0 or (total == 0 and strict))
+
+
+@dataclass
+class _Relaxation:
+    comp: Compiled
+    deadline: float | None
+    lp_cap: int
+    on_stop: Callable[[], None]
+    check: RealCheck = field(default_factory=lambda: RealCheck("gave-up"))
+
+    def lp(self, rows: list[Row]) -> bool:
+        """Whether ``rows`` are feasible over ℝ (an infeasible answer is re-checked)."""
+        self.check.lps += 1
+        if self.check.lps > self.lp_cap:
+            raise _GaveUp
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.on_stop()
+        res = feasible([Constraint(c, op, b) for c, op, b in rows])
+        if res.status != "infeasible":
+            return True
+        assert res.certificate is not None
+        if not _refutes(rows, res.certificate):
+            raise AssertionError("the LP's Farkas certificate does not refute its system")
+        self.check.refuted += 1
+        return False
+
+    def local_patterns(self, s: int, free: list[bool]) -> list[list[Row]]:
+        """Every feasible choice of pieces on sample ``s``, as its rows."""
+        comp = self.comp
+        smp = comp.inst.samples[s]
+        found: list[list[Row]] = []
+
+        def walk(i: int, vals: list[Affine], rows: list[Row]) -> None:
+            if i == len(comp.nodes):
+                done = rows + self._label_rows(smp, vals)
+                if self.lp(done):
+                    found.append(done)
+                return
+            info = comp.nodes[i]
+            z: Affine = ({}, info.inputs[s])
+            for j, w, b in info.frozen:
+                z = _add(z, vals[j], w)
+                z = (z[0], z[1] + b)
+            for key, j in zip(info.train, info.train_src, strict=True):
+                z = _add(z, ({("w", *key): vals[j][1]}, Q(0)))
+            if info.train:
+                z = _add(z, ({("B", info.name): Q(1)}, Q(0)))
+            if free[i] or not z[0]:
+                c = z[1] if info.source else info.act(z[1])
+                walk(i + 1, [*vals, ({}, c)], rows)
+                return
+            pieces = _pieces(info.act)
+            assert pieces is not None
+            for lo, hi, slope, icpt in pieces:
+                more = [_row(z, ">", lo)] if lo is not None else []
+                more += [_row(z, "<=", hi)] if hi is not None else []
+                if len(pieces) > 1 and not self.lp(rows + more):
+                    continue
+                value = ({v: slope * c for v, c in z[0].items()}, slope * z[1] + icpt)
+                walk(i + 1, [*vals, value], rows + more)
+
+        walk(0, [], [])
+        return found
+
+    def _label_rows(self, smp: Any, vals: list[Affine]) -> list[Row]:
+        pos = {info.name: i for i, info in enumerate(self.comp.nodes)}
+        rows = []
+        for v, t in smp.y:
+            out = vals[pos[v]]
+            if smp.loss.kind == "hinge":
+                rows.append(_row(({u: t * c for u, c in out[0].items()}, t * out[1]), ">=", 1))
+            else:
+                rows.append(_row(out, "==", t))
+        return rows
+
+    def run(self) -> RealCheck:
+        try:
+            free = _theta_free(self.comp)
+            per = [self.local_patterns(s, free) for s in range(len(self.comp.inst.samples))]
+            self.check.patterns = [len(p) for p in per]
+            order = sorted(range(len(per)), key=lambda s: len(per[s]))
+            feasible_found = any(True for _ in self._branches([per[s] for s in order], 0, []))
+            self.check.status = "feasible" if feasible_found else "infeasible"
+        except _GaveUp:
+            self.check.status = "gave-up"
+        return self.check
+
+    def _branches(self, per: list[list[list[Row]]], k: int, rows: list[Row]) -> Iterator[None]:
+        if k == len(per):
+            yield None
+            return
+        for pat in per[k]:
+            both = rows + pat
+            # a forced pattern is checked with the next choice (or at the last sample)
+            if (len(per[k]) > 1 or k == len(per) - 1) and not self.lp(both):
+                continue
+            yield from self._branches(per, k + 1, both)
+
+
+def real_check(
+    comp: Compiled,
+    deadline: float | None,
+    on_stop: Callable[[], None],
+    lp_cap: int | None = None,
+) -> RealCheck:
+    """Run the relaxation on ``comp`` (it must :func:`apply <applies>`); ``on_stop`` is
+    called (and should raise) when ``deadline`` passes; at most ``lp_cap`` LPs
+    (default :data:`LP_CAP`)."""
+    return _Relaxation(comp, deadline, LP_CAP if lp_cap is None else lp_cap, on_stop).run()

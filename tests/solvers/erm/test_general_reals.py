@@ -1,0 +1,201 @@
+"""The real relaxation of the general solver: sound against enumeration, its certificates
+re-checked, and its limits."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from ermbit.cnf import CNF
+from ermbit.exact import Q
+from ermbit.network.activations import PiecewiseLinear
+from ermbit.network.erm import ERMInstance, Loss, Sample
+from ermbit.network.model import Edge, Network
+from ermbit.reductions import get
+from ermbit.solvers.erm import _general_reals as reals
+from ermbit.solvers.erm import general
+from ermbit.solvers.erm._general_enum import enumerate_domain
+from ermbit.solvers.erm._general_model import compile_instance
+from ermbit.solvers.erm._general_search import Stopped
+from ermbit.solvers.erm.general import solve_general
+from ermbit.solvers.lp.linear import Constraint
+
+SMALL = st.sampled_from([Q(0), Q(1), Q(-1), Q(2), Q(1, 2)])
+PL_ACTS = st.sampled_from(["id", "relu", PiecewiseLinear((Q(1),), (Q(1), Q(-1)), (Q(0), Q(2)))])
+
+
+def _never(*_: Any) -> None:
+    raise AssertionError("no deadline was set")
+
+
+def _check(inst: ERMInstance, **kw: Any) -> reals.RealCheck:
+    comp = compile_instance(inst)
+    assert reals.applies(comp) is None
+    return reals.real_check(comp, None, _never, **kw)
+
+
+@st.composite
+def first_layer_fits(draw: Any) -> ERMInstance:
+    """Inputs → PL hidden nodes (trainable in-edges) → frozen PL output; loss 0."""
+    two_in, two_hidden = draw(st.booleans()), draw(st.booleans())
+    ins = ["x1", "x2"] if two_in else ["x1"]
+    hid = ["h1", "h2"] if two_hidden and not two_in else ["h1"]
+    nodes: dict[str, Any] = {x: "id" for x in ins}
+    nodes.update({h: draw(PL_ACTS) for h in hid})
+    nodes["y"] = draw(PL_ACTS)
+    edges = [Edge(x, h, 0, 0) for x in ins for h in hid]
+    edges += [Edge(h, "y", draw(SMALL), draw(SMALL), frozen=True) for h in hid]
+    net = Network.from_specs(nodes, edges, ["y"])
+    kind = draw(st.sampled_from(["squared", "exact", "hinge"]))
+    samples = [
+        Sample.of(
+            {x: draw(st.integers(-2, 2)) for x in ins},
+            {"y": draw(st.sampled_from([Q(0), Q(1), Q(-1), Q(2)]))},
+            Loss(kind),
+        )
+        for _ in range(draw(st.integers(1, 4)))
+    ]
+    return ERMInstance(net, tuple(samples), 0, 4 * len(edges[:2]) + draw(st.integers(0, 2)))
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first_layer_fits())
+def test_a_refuted_relaxation_leaves_no_short_theta(inst: ERMInstance) -> None:
+    """Soundness: "infeasible over ℝ" never hides a θ the enumeration finds, and any θ
+    the enumeration finds makes the relaxation feasible."""
+    check = _check(inst)
+    event(check.status)
+    truth = enumerate_domain(inst)
+    if check.status == "infeasible":
+        assert truth.decision is False
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(general, "FIRST_CHOICES", 0)  # the relaxation's turn comes first
+            got = solve_general(inst)
+        assert got.decision is False and got.details["proof"] == "infeasible-over-reals"
+    if truth.decision:
+        assert check.status == "feasible"
+
+
+def _relu2(cnf: CNF) -> ERMInstance:
+    inst: ERMInstance = get("sat-to-relu2").forward(cnf).instance
+    return inst
+
+
+def test_the_unsatisfiable_relu2_data_set_has_no_real_fit() -> None:
+    """x1 ∧ ¬x1: no split of the set-splitting instance, so (Thm 1.4, back map for any
+    real θ) no real θ fits the data set: NO at every β, and in a fraction of a second."""
+    no = solve_general(_relu2(CNF(1, ((1,), (-1,)))), min_bits=True)
+    assert no.decision is False and no.details["proof"] == "infeasible-over-reals"
+    assert no.details["min_bits"] is None and "Farkas" in no.explanation
+    assert no.details["relaxation"]["real_refuted"] > 0
+    yes = _check(_relu2(CNF(1, ((1,),))))
+    assert yes.status == "feasible" and yes.patterns
+
+
+def test_where_it_does_not_apply_it_says_why() -> None:
+    base = _relu2(CNF(1, ((1,),)))
+    net = base.network
+    assert reals.applies(compile_instance(ERMInstance(net, base.samples, 1, 40))) is not None
+    bit = (Sample.of({}, {"y": 1}, Loss("bit", 0, "y")),)
+    assert "bit loss" in str(reals.applies(compile_instance(ERMInstance(net, bit, 0, 40))))
+    square = Network.from_specs(
+        {"x": "id", "h": "z**2", "y": "id"}, [("x", "h", 0, 0), Edge("h", "y", 1, 0, True)], ["y"]
+    )
+    one = (Sample.of({"x": 1}, {"y": 1}),)
+    why = reals.applies(compile_instance(ERMInstance(square, one, 0, 8)))
+    assert why is not None and "not piecewise linear" in why
+    deep = Network.from_specs(
+        {"x": "id", "h": "relu", "g": "relu", "y": "id"},
+        [("x", "h", 0, 0), ("h", "g", 0, 0), Edge("g", "y", 1, 0, True)],
+        ["y"],
+    )
+    why = reals.applies(compile_instance(ERMInstance(deep, one, 0, 16)))
+    assert why is not None and "θ-dependent" in why
+
+
+def test_hinge_margins_that_contradict_are_refuted() -> None:
+    net = Network.from_specs({"x": "id", "y": "id"}, [("x", "y", 0, 0)], ["y"])
+    both = (Sample.of({"x": 1}, {"y": 1}, "hinge"), Sample.of({"x": 1}, {"y": -1}, "hinge"))
+    res = solve_general(ERMInstance(net, both, 0, 30))
+    assert res.decision is False and res.details["proof"] == "infeasible-over-reals"
+
+
+def test_certificates_are_rechecked() -> None:
+    rows = [({"x": Q(1)}, "<", Q(0)), ({"x": Q(1)}, ">=", Q(0))]
+    assert reals._refutes(rows, (Q(1), Q(-1)))
+    assert not reals._refutes(rows, (Q(-1), Q(1)))  # wrong signs
+    assert not reals._refutes(rows, (Q(1), Q(0)))  # Σ y·a ≠ 0
+    assert not reals._refutes([({"x": Q(1)}, "<=", Q(0)), ({"x": Q(1)}, ">=", Q(0))], (1, -1))
+
+
+def test_a_wrong_certificate_from_the_lp_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_feasible = reals.feasible
+
+    def lying(cons: list[Constraint]) -> Any:
+        res = real_feasible(cons)
+        if res.status == "infeasible":
+            return res
+        from ermbit.solvers.lp.linear import LPResult
+
+        return LPResult("infeasible", certificate=tuple(Q(0) for _ in cons))
+
+    monkeypatch.setattr(reals, "feasible", lying)
+    with pytest.raises(AssertionError, match="certificate"):
+        _check(_relu2(CNF(1, ((1,),))))
+
+
+def test_past_its_lp_cap_it_gives_up_and_the_search_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inst = _relu2(CNF(1, ((1,), (-1,))))
+    assert _check(inst, lp_cap=3).status == "gave-up"
+    monkeypatch.setattr(general, "FIRST_LPS", 2)
+    monkeypatch.setattr(reals, "LP_CAP", 3)
+    res = solve_general(inst, time_limit=2)
+    assert res.decision is None and res.details["relaxation"]["real_status"] == "gave-up"
+    assert res.details["relaxation"]["real_lps"] == 5  # its second and last turn: 4 + 1
+
+
+def test_relaxation_and_search_take_turns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While the relaxation gives up, it and the search take turns of doubling length,
+    and the search keeps its place: the same least bit bound as the search alone."""
+    inst = get("sat-to-relu").forward(CNF(3, ((1, 2, 3), (-1, 2), (-2, 3)))).instance
+    alone = solve_general(inst, min_bits=True)
+    monkeypatch.setattr(general, "FIRST_CHOICES", 4)
+    turns: list[int] = []
+
+    def giving_up(comp: Any, deadline: Any, stop: Any, cap: int) -> reals.RealCheck:
+        turns.append(cap)
+        return reals.RealCheck("gave-up", lps=cap)
+
+    monkeypatch.setattr(general, "real_check", giving_up)
+    res = solve_general(inst, min_bits=True)
+    assert res.decision is True and res.details["min_bits"] == alone.details["min_bits"]
+    assert inst.evaluate(res.witness).accepted
+    assert len(turns) >= 3 and all(b == 2 * a for a, b in itertools.pairwise(turns))
+    monkeypatch.setattr(general, "FIRST_LPS", 8)
+    monkeypatch.setattr(general, "real_check", reals.real_check)
+    quick = solve_general(_relu2(CNF(1, ((1,), (-1,)))))
+    # turns of 8, 16, …, 128 LPs give up, the one of 256 refutes every branch (189 LPs);
+    # the search had its turns in between
+    assert quick.decision is False and quick.details["proof"] == "infeasible-over-reals"
+    assert 128 < quick.details["relaxation"]["real_lps"] <= 256
+    assert quick.details["statistics"]["choices"] > 4 * (1 + 2 + 4 + 8)
+
+
+def test_its_time_counts_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    comp = compile_instance(_relu2(CNF(1, ((1,), (-1,)))))
+
+    def stop() -> None:
+        raise Stopped("time limit reached")
+
+    with pytest.raises(Stopped):
+        reals.real_check(comp, 0.0, stop)
+    monkeypatch.setattr(general, "FIRST_CHOICES", 0)  # the relaxation's turn comes first
+    res = solve_general(comp.inst, time_limit=0)
+    assert res.decision is None and "time limit" in res.explanation
+    assert "relaxation" not in res.details  # stopped inside it, before it could answer
