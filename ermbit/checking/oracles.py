@@ -9,8 +9,9 @@ an :class:`Oracles` object to each claim.  :class:`SolverOracles` is the standar
 * ``decide_erm`` — ermbit's exact ERM_bit solvers, chosen by name; with
   ``erm="general"`` every ERM question goes to the general solver
   (:func:`~ermbit.solvers.erm.general.solve_general`), which shares nothing with the
-  structural solvers but the network evaluator, so ``ermbit verify --oracle general``
-  cross-checks them.  An answer it cannot reach within ``erm_time_limit`` raises
+  structural solvers but the network evaluator (its real relaxation borrows the exact LP
+  engine, but a NO from it rests on Farkas certificates the general solver re-checks
+  itself), so ``ermbit verify --oracle general`` cross-checks them.  An answer it cannot reach within ``erm_time_limit`` raises
   :class:`~ermbit.errors.Undecided` (the check is then *refused*, not passed).
 
 >>> from ermbit.cnf import CNF

@@ -11,7 +11,9 @@ enumerates the free variables' values in order of size (every rational of each s
 the cheapest point.  The enumeration is complete under the cost cap: a point of cost
 ≤ cap is found if one exists, so "none within the cap" is a proof.  The elimination is
 this module's own, not presolve's: the general solver answers ``verify --oracle general``
-and must share no solving code with the structural solvers it cross-checks.
+and must share no solving code with the structural solvers it cross-checks.  (Its real
+relaxation, :mod:`._general_reals`, does call the exact LP engine, but only to *propose*
+Farkas certificates that it re-checks itself.)
 
 >>> from ermbit.exact import Q
 >>> rref = solve_affine([[Q(1), Q(1)], [Q(1), Q(2)]], [Q(3), Q(5)])

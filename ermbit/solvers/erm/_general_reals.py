@@ -23,8 +23,15 @@ certificate, which this module re-checks itself (:func:`_refutes`): the LP engin
 proposes it.  Every branch refuted means no real θ reaches loss 0, so no rational θ of
 any size does, and the answer is NO for every β ("infeasible-over-reals").
 
-The search is exponential in the worst case, so it stops after :data:`LP_CAP` LPs and
-the general search goes on without it; it never decides YES (a real θ need not be short).
+The search is exponential in the worst case, so :func:`~.general.solve_general` gives it
+turns between turns of the finite search, each twice as long as the last, up to
+:data:`LP_CAP` LPs; the finite search then goes on alone.  It never decides YES: a real θ
+need not be short.
+
+**Independence.**  The LP engine (:func:`ermbit.solvers.lp.program.feasible`) is the one
+the structural solvers use, but here it only *proposes*: a wrong "feasible" merely leaves
+the relaxation without an answer, and a wrong "infeasible" fails :func:`_refutes`, this
+module's own check.  So a NO of the general solver never rests on the shared engine.
 """
 
 from __future__ import annotations
