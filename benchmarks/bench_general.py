@@ -12,8 +12,10 @@ L(θ) ≤ γ?) on the same instances, in one run:
   most ``--enum-points`` points.
 
 Instances: the training catalogue (:mod:`ermbit.instances.training`) at each record's β,
-and SAT → ReLU (R1, :mod:`ermbit.reductions.sat_to_relu`) instances of random 3-CNF at
-clause ratio 4.26 with n in ``--sat-sizes``.  For each instance it prints time and
+SAT → ReLU (R1, :mod:`ermbit.reductions.sat_to_relu`) instances of random 3-CNF at
+clause ratio 4.26 with n in ``--sat-sizes``, and SAT → 2-ReLU data sets (R2,
+:mod:`ermbit.reductions.splitting_to_relu`) of random 3-CNF with n in ``--relu2-sizes``
+and 2n clauses.  For each instance it prints time and
 answer per solver (YES/NO/?; "-" when the encoding does not apply), checks that the
 decided answers agree and that every YES witness passes the NP verifier
 (:meth:`ERMInstance.evaluate`), and the ratio ermbit / best peer (the fastest peer that
@@ -21,7 +23,8 @@ decided; when none did, ``<t/limit``, an upper bound).  The summary gives the me
 ratio.  Peers are optional (``pip install
 z3-solver ortools``); a missing one is reported and skipped.
 
-Run: ``python benchmarks/bench_general.py [--limit 60] [--sat-sizes 3 4 5 6] [--only NAME]``.
+Run: ``python benchmarks/bench_general.py [--limit 60] [--sat-sizes 3 4 5 6]
+[--relu2-sizes 3 4 5] [--only NAME]``.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from ermbit.instances.cnf_families import random_kcnf
 from ermbit.instances.training import CATALOGUE
 from ermbit.network.erm import ERMInstance
 from ermbit.reductions.sat_to_relu import SatToRelu
+from ermbit.reductions.splitting_to_relu import SatToRelu2
 from ermbit.solvers.erm._general_enum import count_points, enumerate_domain
 from ermbit.solvers.erm.general import solve_general
 from ermbit.solvers.erm.peers import solve_cpsat, solve_z3
@@ -66,11 +70,16 @@ def _peer(fn: Callable[..., Any]) -> Callable[[ERMInstance, float], Answer]:
     return run
 
 
-def _instances(sizes: list[int], only: str | None) -> list[tuple[str, ERMInstance]]:
+def _instances(
+    sizes: list[int], relu2_sizes: list[int], only: str | None
+) -> list[tuple[str, ERMInstance]]:
     out = [(name, rec.instance()) for name, rec in CATALOGUE.items()]
     for n in sizes:
         cnf = random_kcnf(n, round(4.26 * n), 3, seed=n)
         out.append((f"sat-to-relu n={n}", SatToRelu().forward(cnf).instance))
+    for n in relu2_sizes:
+        cnf = random_kcnf(n, 2 * n, 3, seed=n)
+        out.append((f"sat-to-relu2 n={n}", SatToRelu2().forward(cnf).instance))
     return [(n, i) for n, i in out if only is None or only in n]
 
 
@@ -94,6 +103,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=float, default=60.0, help="seconds per solver and instance")
     ap.add_argument("--sat-sizes", type=int, nargs="*", default=[3, 4, 5, 6])
+    ap.add_argument("--relu2-sizes", type=int, nargs="*", default=[3, 4, 5])
     ap.add_argument("--enum-points", type=int, default=20_000)
     ap.add_argument("--only", default=None, help="only instances whose name contains this")
     args = ap.parse_args()
@@ -107,7 +117,7 @@ def main() -> None:
     print(header)
     print("-" * len(header))
     ratios, disagreements = [], 0
-    for name, inst in _instances(args.sat_sizes, args.only):
+    for name, inst in _instances(args.sat_sizes, args.relu2_sizes, args.only):
         cells, times, answers, tried = [], {}, {}, 0
         for sname, run in solvers.items():
             text, seconds, decision = _cell(inst, run, args.limit)

@@ -11,8 +11,9 @@ an :class:`Oracles` object to each claim.  :class:`SolverOracles` is the standar
   (:func:`~ermbit.solvers.erm.general.solve_general`), which shares nothing with the
   structural solvers but the network evaluator (its real relaxation borrows the exact LP
   engine, but a NO from it rests on Farkas certificates the general solver re-checks
-  itself), so ``ermbit verify --oracle general`` cross-checks them.  An answer it cannot reach within ``erm_time_limit`` raises
-  :class:`~ermbit.errors.Undecided` (the check is then *refused*, not passed).
+  itself), so ``ermbit verify --oracle general`` cross-checks them.  An answer it
+  cannot reach within ``erm_time_limit`` raises :class:`~ermbit.errors.Undecided` (the
+  check is then *refused*, not passed).
 
 >>> from ermbit.cnf import CNF
 >>> o = SolverOracles()

@@ -24,9 +24,10 @@ proposes it.  Every branch refuted means no real θ reaches loss 0, so no ration
 any size does, and the answer is NO for every β ("infeasible-over-reals").
 
 The search is exponential in the worst case, so :func:`~.general.solve_general` gives it
-turns between turns of the finite search, each twice as long as the last, up to
-:data:`LP_CAP` LPs; the finite search then goes on alone.  It never decides YES: a real θ
-need not be short.
+turns between turns of the finite search, of equal time, each resuming where the last
+stopped and twice as long, up to :data:`LP_CAP` LPs in all; the finite search then goes
+on alone.  Neither can slow the other down by more than a factor of about two.  It never
+decides YES: a real θ need not be short.
 
 **Independence.**  The LP engine (:func:`ermbit.solvers.lp.program.feasible`) is the one
 the structural solvers use, but here it only *proposes*: a wrong "feasible" merely leaves
@@ -37,7 +38,7 @@ module's own check.  So a NO of the general solver never rests on the shared eng
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,10 +49,10 @@ from ermbit.solvers.erm._general_model import Compiled, affine_form
 from ermbit.solvers.lp.linear import Constraint
 from ermbit.solvers.lp.program import feasible
 
-__all__ = ["LP_CAP", "RealCheck", "applies", "real_check"]
+__all__ = ["LP_CAP", "RealCheck", "Relaxation", "applies", "real_check"]
 
-#: Most LPs the relaxation may solve before it gives up (and the search goes on).
-LP_CAP = 4000
+#: Most LPs the relaxation may solve in all before it gives up (the search goes on).
+LP_CAP = 20_000
 
 Affine = tuple[dict[Any, Any], Any]  # (variable → coefficient, constant)
 Row = tuple[dict[Any, Any], str, Any]  # Σ coeffs·vars  op  rhs
@@ -72,10 +73,6 @@ class RealCheck:
             "real_lps": self.lps,
             "real_refuted": self.refuted,
         }
-
-
-class _GaveUp(Exception):
-    pass
 
 
 def _pieces(act: Any) -> list[tuple[Any, Any, Any, Any]] | None:
@@ -141,101 +138,150 @@ def _refutes(rows: list[Row], cert: tuple[Any, ...]) -> bool:
     return not any(combo.values()) and (total < 0 or (total == 0 and strict))
 
 
-@dataclass
-class _Relaxation:
-    comp: Compiled
-    deadline: float | None
-    lp_cap: int
-    on_stop: Callable[[], None]
-    check: RealCheck = field(default_factory=lambda: RealCheck("gave-up"))
+Steps = Generator[None, None, Any]
 
-    def lp(self, rows: list[Row]) -> bool:
-        """Whether ``rows`` are feasible over ℝ (an infeasible answer is re-checked)."""
+
+class Relaxation:
+    """The relaxation of one instance, run in turns (:meth:`advance`) that resume where
+    the last one stopped.
+
+    The search is written as generators that pause after every LP, so a turn of k LPs
+    is k steps of it.  Across samples it backjumps: a Farkas certificate names the rows
+    it uses, hence the samples whose piece choices conflict; when every choice on a
+    sample fails for reasons that involve only earlier samples, the search returns to
+    the latest of them at once (conflict-directed backjumping: the choices skipped
+    would meet the same refuted rows).
+    """
+
+    def __init__(self, comp: Compiled, deadline: float | None, on_stop: Callable[[], None]):
+        self.comp, self.deadline, self.on_stop = comp, deadline, on_stop
+        self.check = RealCheck("gave-up")
+        self._pos = {info.name: i for i, info in enumerate(comp.nodes)}
+        self._steps = self._search()
+
+    def advance(self, seconds: float | None = None, lps: int | None = None) -> RealCheck:
+        """Go on for about ``seconds`` more (the LP under way is finished) and at most
+        ``lps`` more LPs; the status stays ``gave-up`` until it answers."""
+        until = None if seconds is None else time.monotonic() + seconds
+        stop_at = None if lps is None else self.check.lps + lps
+        try:
+            while self.check.status == "gave-up":
+                if stop_at is not None and self.check.lps >= stop_at:
+                    break
+                if until is not None and time.monotonic() > until:
+                    break
+                next(self._steps)
+        except StopIteration as done:
+            self.check.status = "feasible" if done.value else "infeasible"
+        return self.check
+
+    def lp(self, rows: list[Row]) -> set[int] | None:
+        """None if ``rows`` are feasible over ℝ; else the rows a re-checked Farkas
+        certificate uses."""
         self.check.lps += 1
-        if self.check.lps > self.lp_cap:
-            raise _GaveUp
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.on_stop()
         res = feasible([Constraint(c, op, b) for c, op, b in rows])
         if res.status != "infeasible":
-            return True
+            return None
         assert res.certificate is not None
         if not _refutes(rows, res.certificate):
             raise AssertionError("the LP's Farkas certificate does not refute its system")
         self.check.refuted += 1
-        return False
+        return {i for i, y in enumerate(res.certificate) if y}
 
-    def local_patterns(self, s: int, free: list[bool]) -> list[list[Row]]:
-        """Every feasible choice of pieces on sample ``s``, as its rows."""
+    def _search(self) -> Steps:
+        free = _theta_free(self.comp)
+        per: list[list[list[Row]]] = []
+        for s in range(len(self.comp.inst.samples)):
+            found: list[list[Row]] = []
+            yield from self._walk(s, free, 0, [], [], found)
+            per.append(found)
+        self.check.patterns = [len(p) for p in per]
+        order = sorted(range(len(per)), key=lambda s: len(per[s]))
+        found_all, _ = yield from self._branch([per[s] for s in order], 0, [], [])
+        return found_all
+
+    def _walk(
+        self,
+        s: int,
+        free: list[bool],
+        i: int,
+        vals: list[Affine],
+        rows: list[Row],
+        out: list[list[Row]],
+    ) -> Steps:
+        """Every feasible choice of pieces on sample ``s`` (its *local patterns*) into
+        ``out``, as their rows; nodes from position ``i`` on are still open."""
         comp = self.comp
-        smp = comp.inst.samples[s]
-        found: list[list[Row]] = []
-
-        def walk(i: int, vals: list[Affine], rows: list[Row]) -> None:
-            if i == len(comp.nodes):
-                done = rows + self._label_rows(smp, vals)
-                if self.lp(done):
-                    found.append(done)
-                return
-            info = comp.nodes[i]
-            z: Affine = ({}, info.inputs[s])
-            for j, w, b in info.frozen:
-                z = _add(z, vals[j], w)
-                z = (z[0], z[1] + b)
-            for key, j in zip(info.train, info.train_src, strict=True):
-                z = _add(z, ({("w", *key): vals[j][1]}, Q(0)))
-            if info.train:
-                z = _add(z, ({("B", info.name): Q(1)}, Q(0)))
-            if free[i] or not z[0]:
-                c = z[1] if info.source else info.act(z[1])
-                walk(i + 1, [*vals, ({}, c)], rows)
-                return
-            pieces = _pieces(info.act)
-            assert pieces is not None
-            for lo, hi, slope, icpt in pieces:
-                more = [_row(z, ">", lo)] if lo is not None else []
-                more += [_row(z, "<=", hi)] if hi is not None else []
-                if len(pieces) > 1 and not self.lp(rows + more):
+        if i == len(comp.nodes):
+            done = rows + self._label_rows(comp.inst.samples[s], vals)
+            refuted = self.lp(done)
+            yield
+            if refuted is None:
+                out.append(done)
+            return
+        info = comp.nodes[i]
+        z: Affine = ({}, info.inputs[s])
+        for j, w, b in info.frozen:
+            z = _add(z, vals[j], w)
+            z = (z[0], z[1] + b)
+        for key, j in zip(info.train, info.train_src, strict=True):
+            z = _add(z, ({("w", *key): vals[j][1]}, Q(0)))
+        if info.train:
+            z = _add(z, ({("B", info.name): Q(1)}, Q(0)))
+        if free[i] or not z[0]:
+            c = z[1] if info.source else info.act(z[1])
+            yield from self._walk(s, free, i + 1, [*vals, ({}, c)], rows, out)
+            return
+        pieces = _pieces(info.act)
+        assert pieces is not None
+        for lo, hi, slope, icpt in pieces:
+            more = [_row(z, ">", lo)] if lo is not None else []
+            more += [_row(z, "<=", hi)] if hi is not None else []
+            if len(pieces) > 1:
+                refuted = self.lp(rows + more)
+                yield
+                if refuted is not None:
                     continue
-                value = ({v: slope * c for v, c in z[0].items()}, slope * z[1] + icpt)
-                walk(i + 1, [*vals, value], rows + more)
-
-        walk(0, [], [])
-        return found
+            value = ({v: slope * c for v, c in z[0].items()}, slope * z[1] + icpt)
+            yield from self._walk(s, free, i + 1, [*vals, value], rows + more, out)
 
     def _label_rows(self, smp: Any, vals: list[Affine]) -> list[Row]:
-        pos = {info.name: i for i, info in enumerate(self.comp.nodes)}
         rows = []
         for v, t in smp.y:
-            out = vals[pos[v]]
+            out = vals[self._pos[v]]
             if smp.loss.kind == "hinge":
                 rows.append(_row(({u: t * c for u, c in out[0].items()}, t * out[1]), ">=", 1))
             else:
                 rows.append(_row(out, "==", t))
         return rows
 
-    def run(self) -> RealCheck:
-        try:
-            free = _theta_free(self.comp)
-            per = [self.local_patterns(s, free) for s in range(len(self.comp.inst.samples))]
-            self.check.patterns = [len(p) for p in per]
-            order = sorted(range(len(per)), key=lambda s: len(per[s]))
-            feasible_found = any(True for _ in self._branches([per[s] for s in order], 0, []))
-            self.check.status = "feasible" if feasible_found else "infeasible"
-        except _GaveUp:
-            self.check.status = "gave-up"
-        return self.check
-
-    def _branches(self, per: list[list[list[Row]]], k: int, rows: list[Row]) -> Iterator[None]:
+    def _branch(
+        self, per: list[list[list[Row]]], k: int, rows: list[Row], level: list[int]
+    ) -> Steps:
+        """(found, conflict): whether samples k, k+1, … have a choice compatible with
+        ``rows`` (``level[r]``: the sample that row r came from); if not, the earlier
+        samples whose rows the refutations used."""
         if k == len(per):
-            yield None
-            return
+            return True, set()
+        conflict: set[int] = set()
         for pat in per[k]:
-            both = rows + pat
+            both, owners = rows + pat, level + [k] * len(pat)
             # a forced pattern is checked with the next choice (or at the last sample)
-            if (len(per[k]) > 1 or k == len(per) - 1) and not self.lp(both):
-                continue
-            yield from self._branches(per, k + 1, both)
+            if len(per[k]) > 1 or k == len(per) - 1:
+                used = self.lp(both)
+                yield
+                if used is not None:
+                    conflict |= {owners[r] for r in used} - {k}
+                    continue
+            found, below = yield from self._branch(per, k + 1, both, owners)
+            if found:
+                return True, set()
+            if k not in below:
+                return False, below  # sample k's choice is not to blame: jump back
+            conflict |= below - {k}
+        return False, conflict
 
 
 def real_check(
@@ -244,7 +290,7 @@ def real_check(
     on_stop: Callable[[], None],
     lp_cap: int | None = None,
 ) -> RealCheck:
-    """Run the relaxation on ``comp`` (it must :func:`apply <applies>`); ``on_stop`` is
-    called (and should raise) when ``deadline`` passes; at most ``lp_cap`` LPs
-    (default :data:`LP_CAP`)."""
-    return _Relaxation(comp, deadline, LP_CAP if lp_cap is None else lp_cap, on_stop).run()
+    """Run the relaxation on ``comp`` (it must :func:`apply <applies>`) for at most
+    ``lp_cap`` LPs (default :data:`LP_CAP`); ``on_stop`` is called (and should raise)
+    when ``deadline`` passes."""
+    return Relaxation(comp, deadline, on_stop).advance(lps=LP_CAP if lp_cap is None else lp_cap)

@@ -62,7 +62,7 @@ class Stopped(Exception):
 
 
 class Paused(Exception):
-    """The search used the quota of work it was given (:attr:`Search.pause_at`)."""
+    """The search's turn is over (:attr:`Search.pause_at`); it may be run again."""
 
 
 @dataclass
@@ -124,8 +124,8 @@ class Search:
     memo: dict[Any, int] = field(default_factory=dict)
     sink_memo: dict[Any, Any] = field(default_factory=dict)
     budget: int = 0
-    #: pause (raise :class:`Paused`) once this many choices and solves are spent in all
-    pause_at: int | None = None
+    #: pause (raise :class:`Paused`) once ``time.monotonic()`` passes this
+    pause_at: float | None = None
     _last_report: float = 0.0
 
     def __post_init__(self) -> None:
@@ -145,12 +145,12 @@ class Search:
         spent = st.choices + st.linear_solves
         if self.node_limit is not None and spent > self.node_limit:
             raise Stopped(f"node limit {self.node_limit} reached")
-        if self.pause_at is not None and spent > self.pause_at:
-            raise Paused
         if (st.choices + st.linear_solves) % 256 == 0:
             now = time.monotonic()
             if self.deadline is not None and now > self.deadline:
                 raise Stopped("time limit reached")
+            if self.pause_at is not None and now > self.pause_at:
+                raise Paused
             if self.progress is not None and now - self._last_report > 0.25:
                 self._last_report = now
                 self.progress({"beta": self.budget, **st.as_dict()})

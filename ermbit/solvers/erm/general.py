@@ -54,18 +54,18 @@ from ermbit.errors import BudgetExceeded, InputError, InputTypeError, Verificati
 from ermbit.network.erm import ERMInstance, Witness
 from ermbit.solvers.erm import _general_reals as reals
 from ermbit.solvers.erm._general_model import Compiled, compile_instance
-from ermbit.solvers.erm._general_reals import RealCheck, applies, real_check
+from ermbit.solvers.erm._general_reals import RealCheck, Relaxation, applies
 from ermbit.solvers.erm._general_search import Paused, Search, Stopped
 from ermbit.solvers.erm.result import SolveResult
 
 __all__ = ["SOLVER_NAME", "solve_general"]
 
 SOLVER_NAME = "general"
-#: The first turns of the search and of the real relaxation when both apply: they
-#: alternate, the search first, each turn twice as long as the last (choices, LPs),
-#: until the relaxation answers or reaches :data:`~._general_reals.LP_CAP` LPs; the
-#: search then goes on alone.
-FIRST_LPS, FIRST_CHOICES = 250, 5000
+#: Seconds of the first turns of the search and of the real relaxation when both apply:
+#: they alternate, the search first, each resuming where it stopped, each pair of turns
+#: twice as long as the last, until the relaxation answers or has solved
+#: :data:`~._general_reals.LP_CAP` LPs; the search then goes on alone.
+FIRST_TURN = 0.25
 Progress = Callable[[dict[str, Any]], None]
 
 
@@ -117,29 +117,28 @@ def solve_general(
     betas = range(comp.least_enc, instance.bit_bound + 1) if min_bits else [instance.bit_bound]
     extra: dict[str, Any] = {"min_bits": None} if min_bits else {}
     relax = instance.bit_bound >= comp.least_enc and applies(comp) is None
+    relaxation = Relaxation(comp, deadline, _time_up)
     pending = list(betas)
-    lp_cap, quota = FIRST_LPS, FIRST_CHOICES
+    turn = FIRST_TURN
     while True:
         try:
-            spent = search.stats.choices + search.stats.linear_solves
-            search.pause_at = spent + quota if relax else None
-            quota *= 2
+            search.pause_at = time.monotonic() + turn if relax else None
             while pending:
                 if search.run(pending[0] - 4 * len(comp.idle)):
                     extra.update({"min_bits": pending[0]} if min_bits else {})
                     return _yes(comp, search, pending[0], start, extra)
                 del pending[0]
             return _no(comp, search, start, extra)
-        except Paused:  # the relaxation's turn
+        except Paused:  # the relaxation's turn, resumed where its last one stopped
             try:
-                real = real_check(comp, deadline, _time_up, lp_cap)
+                real = relaxation.advance(turn, reals.LP_CAP - relaxation.check.lps)
             except Stopped as exc:
                 return _undecided(comp, search, pending[0], str(exc), start, extra)
             extra["relaxation"] = real.as_dict()
             if real.status == "infeasible":
                 return _no(comp, search, start, extra, real)
-            relax = real.status == "gave-up" and lp_cap < reals.LP_CAP
-            lp_cap *= 2
+            relax = real.status == "gave-up" and real.lps < reals.LP_CAP
+            turn *= 2
         except (Stopped, BudgetExceeded) as exc:
             return _undecided(comp, search, pending[0], str(exc), start, extra)
 
