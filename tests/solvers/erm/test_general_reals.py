@@ -205,3 +205,25 @@ def test_its_time_counts_against_the_limit(monkeypatch: pytest.MonkeyPatch) -> N
     res = solve_general(comp.inst, time_limit=0)
     assert res.decision is None and "time limit" in res.explanation
     assert "relaxation" not in res.details  # stopped before it could answer
+
+
+def test_refutations_that_skip_a_sample_jump_over_it() -> None:
+    """Choices on sample 2 clash with sample 0's only: after they all fail, sample 1's
+    other choice is not tried (it would meet the same refuted rows)."""
+    x, y = {"x": Q(1)}, {"y": Q(1)}
+    per = [
+        [[(x, "<=", Q(0))], [(x, ">=", Q(10))]],
+        [[(y, "<=", Q(0))], [(y, ">=", Q(1))]],
+        [[(x, ">=", Q(1)), (x, "<=", Q(2))], [(x, ">=", Q(3)), (x, "<=", Q(4))]],
+    ]
+    relax = reals.Relaxation(compile_instance(_relu2(CNF(1, ((1,),)))), None, _never)
+    steps = relax._branch(per, 0, [], [])
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        found, conflict = done.value
+    assert found is False and conflict == set()
+    # 0: x ≤ 0; 1: y ≤ 0; 2: both refuted → back to 0: x ≥ 10; 1: y ≤ 0; 2: both refuted.
+    # Without the jumps, y ≥ 1 would be tried under each choice of x too: 14 LPs.
+    assert relax.check.lps == 8 and relax.check.refuted == 4
