@@ -156,21 +156,24 @@ class Relaxation:
     def __init__(self, comp: Compiled, deadline: float | None, on_stop: Callable[[], None]):
         self.comp, self.deadline, self.on_stop = comp, deadline, on_stop
         self.check = RealCheck("gave-up")
+        #: when feasible: the rows of the branch found, a polyhedron of real θ of loss 0
+        self.solution: list[Row] | None = None
         self._pos = {info.name: i for i, info in enumerate(comp.nodes)}
         self._steps = self._search()
 
     def advance(self, seconds: float | None = None, lps: int | None = None) -> RealCheck:
-        """Go on for about ``seconds`` more (the LP under way is finished) and at most
-        ``lps`` more LPs; the status stays ``gave-up`` until it answers."""
+        """Go on for about ``seconds`` more (at least one step; the LP under way is
+        finished) and at most ``lps`` more LPs; the status stays ``gave-up`` until it
+        answers."""
         until = None if seconds is None else time.monotonic() + seconds
         stop_at = None if lps is None else self.check.lps + lps
         try:
             while self.check.status == "gave-up":
                 if stop_at is not None and self.check.lps >= stop_at:
                     break
+                next(self._steps)  # at least one step a turn: every turn makes progress
                 if until is not None and time.monotonic() > until:
                     break
-                next(self._steps)
         except StopIteration as done:
             self.check.status = "feasible" if done.value else "infeasible"
         return self.check
@@ -264,6 +267,7 @@ class Relaxation:
         ``rows`` (``level[r]``: the sample that row r came from); if not, the earlier
         samples whose rows the refutations used."""
         if k == len(per):
+            self.solution = rows
             return True, set()
         conflict: set[int] = set()
         for pat in per[k]:

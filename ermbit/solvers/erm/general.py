@@ -54,6 +54,7 @@ from ermbit.errors import BudgetExceeded, InputError, InputTypeError, Verificati
 from ermbit.network.erm import ERMInstance, Witness
 from ermbit.solvers.erm import _general_reals as reals
 from ermbit.solvers.erm._general_model import Compiled, compile_instance
+from ermbit.solvers.erm._general_realpoint import short_point
 from ermbit.solvers.erm._general_reals import RealCheck, Relaxation, applies
 from ermbit.solvers.erm._general_search import Paused, Search, Stopped
 from ermbit.solvers.erm.result import SolveResult
@@ -118,6 +119,7 @@ def solve_general(
     extra: dict[str, Any] = {"min_bits": None} if min_bits else {}
     relax = instance.bit_bound >= comp.least_enc and applies(comp) is None
     relaxation = Relaxation(comp, deadline, _time_up)
+    rounded: tuple[Witness, int] | None = None
     pending = list(betas)
     turn = FIRST_TURN
     while True:
@@ -128,6 +130,9 @@ def solve_general(
                     extra.update({"min_bits": pending[0]} if min_bits else {})
                     return _yes(comp, search, pending[0], start, extra)
                 del pending[0]
+            if rounded is not None:
+                extra.update({"min_bits": rounded[1]} if min_bits else {})
+                return _yes(comp, search, rounded[1], start, extra, rounded[0])
             return _no(comp, search, start, extra)
         except Paused:  # the relaxation's turn, resumed where its last one stopped
             try:
@@ -137,6 +142,10 @@ def solve_general(
             extra["relaxation"] = real.as_dict()
             if real.status == "infeasible":
                 return _no(comp, search, start, extra, real)
+            if real.status == "feasible" and pending:
+                rounded = _round(comp, relaxation, pending[-1])
+                if rounded is not None:  # a witness at β' = its enc: only smaller β' remain
+                    pending = [b for b in pending if b < rounded[1]]
             relax = real.status == "gave-up" and real.lps < reals.LP_CAP
             turn *= 2
         except (Stopped, BudgetExceeded) as exc:
@@ -161,11 +170,40 @@ def _stats(search: Search, start: float) -> dict[str, Any]:
     return {**search.stats.as_dict(), "seconds": round(time.monotonic() - start, 3)}
 
 
+def _round(comp: Compiled, relaxation: Relaxation, beta: int) -> tuple[Witness, int] | None:
+    """A witness of enc ≤ ``beta`` rounded from the relaxation's feasible branch, with
+    its enc (None if the greedy rounding of :mod:`._general_realpoint` misses)."""
+    assert relaxation.solution is not None
+    nodes = [info for info in comp.nodes if info.train]
+    order: list[tuple[str, ...]] = [("B", info.name) for info in nodes]
+    order += [("w", *key) for info in nodes for key in info.train]
+    point = short_point(relaxation.solution, order)
+    if point is None:
+        return None
+    theta: dict[tuple[str, str], tuple[Any, Any]] = {k: (0, 0) for k in comp.idle}
+    for info in nodes:
+        assert info.bias is not None
+        total = point["B", info.name]
+        got = info.bias.cheapest(total, 10**6 if len(info.train) == 1 else exact.size(total) + 64)
+        if got is None:
+            return None
+        for key, b in zip(info.train, got[1], strict=True):
+            theta[key] = (point[("w", *key)], b)
+    wit = Witness.of(theta)
+    ev = comp.inst.evaluate(wit)
+    return (wit, ev.enc_bits) if ev.accepted and ev.enc_bits <= beta else None
+
+
 def _yes(
-    comp: Compiled, search: Search, beta: int, start: float, extra: dict[str, Any]
+    comp: Compiled,
+    search: Search,
+    beta: int,
+    start: float,
+    extra: dict[str, Any],
+    rounded: Witness | None = None,
 ) -> SolveResult:
     inst = comp.inst
-    wit = _witness(comp, search)
+    wit = _witness(comp, search) if rounded is None else rounded
     ev = inst.evaluate(wit)
     if not ev.accepted or ev.enc_bits > beta:
         raise VerificationFailed(
@@ -173,8 +211,9 @@ def _yes(
             f"{exact.fmt(ev.loss)}, γ = {exact.fmt(inst.gamma)}, enc {ev.enc_bits}, β' = {beta})",
             counterexample=wit,
         )
+    how = "complete search" if rounded is None else "rounding a real fit of the relaxation"
     why = (
-        f"witness found by complete search and accepted by the NP verifier: loss "
+        f"witness found by {how} and accepted by the NP verifier: loss "
         f"{exact.fmt(ev.loss)} ≤ γ = {exact.fmt(inst.gamma)}, enc {ev.enc_bits} ≤ β = "
         f"{inst.bit_bound}"
     )

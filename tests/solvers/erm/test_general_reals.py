@@ -78,6 +78,15 @@ def test_a_refuted_relaxation_leaves_no_short_theta(inst: ERMInstance) -> None:
         assert got.details["proof"] in ("infeasible-over-reals", "exhausted", "below-least-enc")
     if truth.decision:
         assert check.status == "feasible"
+    if check.status == "feasible":  # a rounded point is a witness only within β
+        relax = reals.Relaxation(compile_instance(inst), None, _never)
+        relax.advance(lps=reals.LP_CAP)
+        got = general._round(compile_instance(inst), relax, inst.bit_bound)
+        event("rounded within β" if got is not None else "rounding missed")
+        if got is not None:
+            ev = inst.evaluate(got[0])
+            assert truth.decision and ev.accepted and got[1] == ev.enc_bits <= inst.bit_bound
+            assert got[1] >= truth.least_enc
 
 
 def _relu2(cnf: CNF) -> ERMInstance:
@@ -227,3 +236,37 @@ def test_refutations_that_skip_a_sample_jump_over_it() -> None:
     # 0: x ≤ 0; 1: y ≤ 0; 2: both refuted → back to 0: x ≥ 10; 1: y ≤ 0; 2: both refuted.
     # Without the jumps, y ≥ 1 would be tried under each choice of x too: 14 LPs.
     assert relax.check.lps == 8 and relax.check.refuted == 4
+
+
+def test_a_feasible_relu2_branch_rounds_to_a_witness() -> None:
+    """x1: the relaxation's feasible branch, its coordinates fixed to short rationals one
+    at a time, is a zero-loss θ within β -- where the finite search took a minute."""
+    inst = _relu2(CNF(1, ((1,),)))
+    res = solve_general(inst, time_limit=60)
+    assert res.decision is True and "rounding a real fit" in res.explanation
+    ev = inst.evaluate(res.witness)
+    assert ev.accepted and ev.loss == 0 and ev.enc_bits == res.enc_bits <= inst.bit_bound
+
+
+def test_a_rounded_witness_keeps_min_bits_proved(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A rounded witness of enc e answers β' = e, so the search only has to refute
+    the β' < e; the least bit bound found is the one the search alone finds."""
+    inst = get("sat-to-relu").forward(random_kcnf(6, 18, 3, seed=1)).instance
+    alone = solve_general(inst, min_bits=True)
+    plain = solve_general(inst)  # a witness, not necessarily of least enc
+    enc = inst.evaluate(plain.witness).enc_bits
+    assert alone.details["min_bits"] <= enc
+
+    class Feasible:
+        def __init__(self, *_: Any) -> None:
+            self.check = reals.RealCheck("feasible")
+
+        def advance(self, seconds: float, lps: int) -> reals.RealCheck:
+            return self.check
+
+    monkeypatch.setattr(general, "FIRST_TURN", 0)
+    monkeypatch.setattr(general, "Relaxation", Feasible)
+    monkeypatch.setattr(general, "_round", lambda *_: (plain.witness, enc))
+    res = solve_general(inst, min_bits=True)
+    assert res.decision is True and res.details["min_bits"] == alone.details["min_bits"]
+    assert inst.evaluate(res.witness).enc_bits == res.details["min_bits"]
