@@ -15,6 +15,11 @@ lower bound, lexicographic order of interchangeable hidden units, exact least-co
 solving of affine output nodes in zero-loss mode) each keep at least one cheapest θ of
 every reachable set of outputs, so the search is complete.
 
+**Real relaxation.**  For a zero-loss fit of a piecewise-linear network whose trainable
+edges leave θ-free nodes, the search takes turns with :mod:`._general_reals`: no real θ
+of loss 0 is a NO at every β, and a feasible branch rounded to short rationals
+(:mod:`._general_realpoint`) is a YES once the NP verifier accepts it within β.
+
 **Answers** (a :class:`~ermbit.solvers.erm.result.SolveResult`, solver ``"general"``):
 
 * YES only with a witness that :meth:`ERMInstance.evaluate` (the NP verifier) accepts:
