@@ -28,6 +28,16 @@ Proofs used by the records:
   the widths and bits.
 * **XOR with one z² unit**: y = (x1 − x2)² costs 5 + 5 bits into h0 (w = ±1, b = 0) and
   5 bits out, 15 in all; no θ of 14 bits fits (both methods).
+* **Majority-3 with two ReLU units**: with s = x1 + x2 + x3, relu(s − 1) − relu(s − 2) is
+  0, 0, 1, 1 at s = 0, 1, 2, 3.  As θ: every in-weight 1, bias −1 on (x1, h0) and −2 on
+  (x1, h1), out-weights 1 and −1, every other bias 0.  With size(±1) = 3, size(0) = 2,
+  size(−2) = 4: enc = (6 + 5 + 5) + (7 + 5 + 5) + 5 + 5 = 43 (the tests evaluate it).
+  The least β is not known.
+* **Parity-3 with two ReLU units is infeasible over ℝ**, by two independent methods: the
+  general solver's real relaxation (for each sign of the two out-weights -- a unit's
+  |out-weight| scales into its in-weights -- every choice of pieces is refuted by a
+  Farkas certificate it checks) and z3's exact nonlinear real arithmetic (QF_NRA,
+  ``tests/instances/test_training_catalogue.py``, slow).
 * **A line**: ``fit-line`` has two points, so (w, b) = (4/3, 1) is forced and enc =
   size(4/3) + size(1) = 6 + 3 = 9 exactly.
 """
@@ -184,7 +194,9 @@ CATALOGUE: dict[str, TrainingRecord] = {
         _R("and-hinge-linear", _b(2, 0, "id", _signed_and, "hinge"), 15, True, 14, AGREE, True),
         _R("maj3-relu-1", _b(3, 1, "relu", _maj3), 19, False, None, f"infeasible over ℝ: {_PROOF}"),
         _R("maj3-z2-1", _b(3, 1, "z**2", _maj3), 19, False, None, f"infeasible over ℝ: {_PROOF}"),
+        _R("maj3-relu-2", _b(3, 2, "relu", _maj3), 43, True, None, f"witness: {_PROOF}"),
         _R("par3-relu-1", _b(3, 1, "relu", _par3), 19, False, None, f"infeasible over ℝ: {_PROOF}"),
+        _R("par3-relu-2", _b(3, 2, "relu", _par3), 40, False, None, f"infeasible over ℝ: {_PROOF}"),
         _R("par3-z2-1", _b(3, 1, "z**2", _par3), 19, False, None, f"infeasible over ℝ: {_PROOF}"),
         _R("fit-line", _d(0, "id", _LINE), 9, True, 9, f"{_PROOF}; {AGREE}", True),
         _R("fit-line-below", _d(0, "id", _LINE), 8, False, None, f"{_PROOF}; {AGREE}", True),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,3 +102,41 @@ def test_solve_methods_on_the_command_line(tmp_path: Path) -> None:
     err = io.StringIO()
     assert main(["solve", str(path), "--method", "pattern"], out=io.StringIO(), err=err) == 2
     assert "θ-dependent" in err.getvalue()
+
+
+def test_the_majority_witness_of_the_docstring() -> None:
+    from ermbit.network.erm import Witness
+
+    theta = {(x, "h0"): (1, 0) for x in ("x1", "x2", "x3")}
+    theta |= {(x, "h1"): (1, 0) for x in ("x1", "x2", "x3")}
+    theta |= {("x1", "h0"): (1, -1), ("x1", "h1"): (1, -2), ("h0", "y"): (1, 0)}
+    theta[("h1", "y")] = (-1, 0)
+    ev = training("maj3-relu-2").evaluate(Witness.of(theta))
+    assert ev.accepted and ev.loss == 0 and ev.enc_bits == CATALOGUE["maj3-relu-2"].beta == 43
+
+
+def _fits_over_the_reals(name: str) -> bool:
+    """z3's exact nonlinear real arithmetic on the record's network, any real θ."""
+    import z3  # the peers extra, which the test command installs
+    inst = training(name)
+    net = inst.network
+    var = {e.key: (z3.Real(f"w_{e.src}_{e.dst}"), z3.Real(f"b_{e.src}_{e.dst}")) for e in net.edges}
+    solver = z3.Solver()
+    for smp in inst.samples:
+        val: dict[str, Any] = {}
+        for v in net.topological_order():
+            ins = net.in_edges(v)
+            if not ins:
+                val[v] = z3.RealVal(str(smp.inputs.get(v, 0)))
+                continue
+            z = sum(var[e.key][0] * val[e.src] + var[e.key][1] for e in ins)
+            val[v] = z3.If(z > 0, z, 0) if str(net.activation(v)) == "ReLU" else z
+        solver.add(*(val[v] == z3.RealVal(str(t)) for v, t in smp.y))
+    return bool(solver.check() == z3.sat)
+
+
+@pytest.mark.slow
+def test_two_relu_units_over_the_reals_by_z3() -> None:
+    """The second method of the two-unit records: majority-3 fits, parity-3 does not."""
+    assert _fits_over_the_reals("maj3-relu-2")
+    assert not _fits_over_the_reals("par3-relu-2")

@@ -37,6 +37,7 @@ module's own check.  So a NO of the general solver never rests on the shared eng
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -66,6 +67,7 @@ class RealCheck:
     lps: int = 0
     refuted: int = 0
     patterns: list[int] = field(default_factory=list)  # local patterns per sample
+    sign_choices: int = 0  # output signs of the scalable hidden units tried
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,41 @@ def _theta_free(comp: Compiled) -> list[bool]:
     return free
 
 
+def _homogeneous(act: Any) -> bool:
+    """σ(αz) = α·σ(z) for every α > 0: pieces meet at 0 only, and pass through 0."""
+    pieces = _pieces(act)
+    if pieces is None:
+        return False
+    return all(icpt == 0 and lo in (None, 0) and hi in (None, 0) for lo, hi, _, icpt in pieces)
+
+
+def _scalable(comp: Compiled, free: list[bool]) -> list[bool]:
+    """Hidden nodes whose one out-edge is trainable and whose scale is free.
+
+    Node h qualifies when it is not an output, takes no sample input, has only trainable
+    in-edges, from θ-free nodes, a positively homogeneous σ, and one relevant out-edge,
+    trainable.  Then w·σ(z) = sign(w)·σ(|w|·z), and |w|·z is again any affine function
+    of h's inputs: over ℝ the out-edge's weight may be taken to be ±1 (w = 0 is σ(0) = 0
+    with h's parameters 0).
+    """
+    uses: dict[int, list[bool]] = {}
+    for info in comp.nodes:
+        for j in info.train_src:
+            uses.setdefault(j, []).append(True)
+        for j, _, _ in info.frozen:
+            uses.setdefault(j, []).append(False)
+    return [
+        not free[j]
+        and not info.output
+        and not info.frozen
+        and not any(info.inputs)
+        and all(free[k] for k in info.train_src)
+        and _homogeneous(info.act)
+        and uses.get(j) == [True]
+        for j, info in enumerate(comp.nodes)
+    ]
+
+
 def applies(comp: Compiled) -> str | None:
     """None when the relaxation applies to ``comp``, else why not."""
     if not comp.zero_loss:
@@ -101,12 +138,13 @@ def applies(comp: Compiled) -> str | None:
     if any(s.loss.kind == "bit" for s in comp.inst.samples):
         return "a bit loss is not a linear condition"
     free = _theta_free(comp)
+    scale = _scalable(comp, free)
     for info, f in zip(comp.nodes, free, strict=True):
         if f:
             continue
         if _pieces(info.act) is None:
             return f"node {info.name!r}: activation {info.act} is not piecewise linear"
-        if any(not free[j] for j in info.train_src):
+        if any(not free[j] and not scale[j] for j in info.train_src):
             return f"node {info.name!r}: a trainable edge multiplies a θ-dependent value"
     return None
 
@@ -156,8 +194,10 @@ class Relaxation:
     def __init__(self, comp: Compiled, deadline: float | None, on_stop: Callable[[], None]):
         self.comp, self.deadline, self.on_stop = comp, deadline, on_stop
         self.check = RealCheck("gave-up")
-        #: when feasible: the rows of the branch found, a polyhedron of real θ of loss 0
+        #: when feasible: the rows of the branch found, a polyhedron of real θ of loss 0,
+        #: and the signs of the scalable units' out-edges (search position → ±1) with it
         self.solution: list[Row] | None = None
+        self.signs: dict[int, int] = {}
         self._pos = {info.name: i for i, info in enumerate(comp.nodes)}
         self._steps = self._search()
 
@@ -195,15 +235,22 @@ class Relaxation:
 
     def _search(self) -> Steps:
         free = _theta_free(self.comp)
-        per: list[list[list[Row]]] = []
-        for s in range(len(self.comp.inst.samples)):
-            found: list[list[Row]] = []
-            yield from self._walk(s, free, 0, [], [], found)
-            per.append(found)
-        self.check.patterns = [len(p) for p in per]
-        order = sorted(range(len(per)), key=lambda s: len(per[s]))
-        found_all, _ = yield from self._branch([per[s] for s in order], 0, [], [])
-        return found_all
+        scale = _scalable(self.comp, free)
+        scaled = [j for j, ok in enumerate(scale) if ok]
+        for signs in itertools.product((1, -1), repeat=len(scaled)):
+            self.signs = dict(zip(scaled, signs, strict=True))
+            self.check.sign_choices += 1
+            per: list[list[list[Row]]] = []
+            for s in range(len(self.comp.inst.samples)):
+                found: list[list[Row]] = []
+                yield from self._walk(s, free, 0, [], [], found)
+                per.append(found)
+            self.check.patterns = [len(p) for p in per]
+            order = sorted(range(len(per)), key=lambda s: len(per[s]))
+            found_all, _ = yield from self._branch([per[s] for s in order], 0, [], [])
+            if found_all:
+                return True
+        return False
 
     def _walk(
         self,
@@ -230,7 +277,10 @@ class Relaxation:
             z = _add(z, vals[j], w)
             z = (z[0], z[1] + b)
         for key, j in zip(info.train, info.train_src, strict=True):
-            z = _add(z, ({("w", *key): vals[j][1]}, Q(0)))
+            if free[j]:
+                z = _add(z, ({("w", *key): vals[j][1]}, Q(0)))
+            else:  # a scalable unit's out-edge: its weight's sign times the unit's value
+                z = _add(z, vals[j], self.signs[j])
         if info.train:
             z = _add(z, ({("B", info.name): Q(1)}, Q(0)))
         if free[i] or not z[0]:

@@ -56,6 +56,7 @@ from typing import Any
 
 from ermbit import exact
 from ermbit.errors import BudgetExceeded, InputError, InputTypeError, VerificationFailed
+from ermbit.exact import Q
 from ermbit.network.erm import ERMInstance, Witness
 from ermbit.solvers.erm import _general_reals as reals
 from ermbit.solvers.erm._general_model import Compiled, compile_instance
@@ -180,8 +181,14 @@ def _round(comp: Compiled, relaxation: Relaxation, beta: int) -> tuple[Witness, 
     its enc (None if the greedy rounding of :mod:`._general_realpoint` misses)."""
     assert relaxation.solution is not None
     nodes = [info for info in comp.nodes if info.train]
+    signs = relaxation.signs  # a scalable unit's out-edge has weight ±1, not a variable
     order: list[tuple[str, ...]] = [("B", info.name) for info in nodes]
-    order += [("w", *key) for info in nodes for key in info.train]
+    order += [
+        ("w", *key)
+        for info in nodes
+        for key, j in zip(info.train, info.train_src, strict=True)
+        if j not in signs
+    ]
     point = short_point(relaxation.solution, order)
     if point is None:
         return None
@@ -192,8 +199,8 @@ def _round(comp: Compiled, relaxation: Relaxation, beta: int) -> tuple[Witness, 
         got = info.bias.cheapest(total, 10**6 if len(info.train) == 1 else exact.size(total) + 64)
         if got is None:
             return None
-        for key, b in zip(info.train, got[1], strict=True):
-            theta[key] = (point[("w", *key)], b)
+        for key, j, b in zip(info.train, info.train_src, got[1], strict=True):
+            theta[key] = (Q(signs[j]) if j in signs else point[("w", *key)], b)
     wit = Witness.of(theta)
     ev = comp.inst.evaluate(wit)
     return (wit, ev.enc_bits) if ev.accepted and ev.enc_bits <= beta else None
@@ -246,9 +253,13 @@ def _no(
     if real is not None:
         proof = "infeasible-over-reals"
         per = ", ".join(map(str, real.patterns[:12])) + (", …" if len(real.patterns) > 12 else "")
+        signs = ""
+        if real.sign_choices > 1:
+            signs = f" and each of the {real.sign_choices} sign choices of the out-weights of "
+            signs += "the hidden units (a unit's |out-weight| scales into its in-weights)"
         why = (
             "no real θ, of any size, reaches loss 0: every choice of activation pieces on "
-            f"the samples is refuted ({real.lps} exact LPs, {real.refuted} Farkas "
+            f"the samples{signs} is refuted ({real.lps} exact LPs, {real.refuted} Farkas "
             f"certificates checked exactly; feasible piece choices per sample: {per})"
         )
     elif inst.bit_bound < comp.least_enc:

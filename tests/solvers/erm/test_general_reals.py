@@ -26,6 +26,7 @@ from ermbit.solvers.erm.general import solve_general
 from ermbit.solvers.lp.linear import Constraint
 
 SMALL = st.sampled_from([Q(0), Q(1), Q(-1), Q(2), Q(1, 2)])
+LEAKY = PiecewiseLinear((Q(0),), (Q(1, 2), Q(1)), (Q(0), Q(0)))  # positively homogeneous
 PL_ACTS = st.sampled_from(["id", "relu", PiecewiseLinear((Q(1),), (Q(1), Q(-1)), (Q(0), Q(2)))])
 
 
@@ -41,15 +42,20 @@ def _check(inst: ERMInstance, **kw: Any) -> reals.RealCheck:
 
 @st.composite
 def first_layer_fits(draw: Any) -> ERMInstance:
-    """Inputs → PL hidden nodes (trainable in-edges) → frozen PL output; loss 0."""
-    two_in, two_hidden = draw(st.booleans()), draw(st.booleans())
+    """Inputs → PL hidden nodes (trainable in-edges) → a PL output through a frozen
+    layer, or through a trainable one from positively homogeneous hidden units; loss 0."""
+    two_in, two_hidden, train_out = draw(st.booleans()), draw(st.booleans()), draw(st.booleans())
     ins = ["x1", "x2"] if two_in else ["x1"]
-    hid = ["h1", "h2"] if two_hidden and not two_in else ["h1"]
+    hid = ["h1", "h2"] if two_hidden and not two_in and not train_out else ["h1"]
+    acts = st.sampled_from(["id", "relu", LEAKY]) if train_out else PL_ACTS
     nodes: dict[str, Any] = {x: "id" for x in ins}
-    nodes.update({h: draw(PL_ACTS) for h in hid})
+    nodes.update({h: draw(acts) for h in hid})
     nodes["y"] = draw(PL_ACTS)
     edges = [Edge(x, h, 0, 0) for x in ins for h in hid]
-    edges += [Edge(h, "y", draw(SMALL), draw(SMALL), frozen=True) for h in hid]
+    if train_out:
+        edges += [Edge(h, "y", 0, 0) for h in hid]
+    else:
+        edges += [Edge(h, "y", draw(SMALL), draw(SMALL), frozen=True) for h in hid]
     net = Network.from_specs(nodes, edges, ["y"])
     kind = draw(st.sampled_from(["squared", "exact", "hinge"]))
     samples = [
@@ -60,7 +66,8 @@ def first_layer_fits(draw: Any) -> ERMInstance:
         )
         for _ in range(draw(st.integers(1, 4)))
     ]
-    return ERMInstance(net, tuple(samples), 0, 4 * len(edges[:2]) + draw(st.integers(0, 2)))
+    trainable = sum(not e.frozen for e in edges)
+    return ERMInstance(net, tuple(samples), 0, 4 * trainable + draw(st.integers(0, 2)))
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -70,6 +77,7 @@ def test_a_refuted_relaxation_leaves_no_short_theta(inst: ERMInstance) -> None:
     the enumeration finds makes the relaxation feasible."""
     check = _check(inst)
     event(check.status)
+    event("output weights scaled" if check.sign_choices > 1 else "no unit scaled")
     truth = enumerate_domain(inst)
     if check.status == "infeasible":
         assert truth.decision is False
@@ -117,12 +125,26 @@ def test_where_it_does_not_apply_it_says_why() -> None:
     one = (Sample.of({"x": 1}, {"y": 1}),)
     why = reals.applies(compile_instance(ERMInstance(square, one, 0, 8)))
     assert why is not None and "not piecewise linear" in why
+    # h's out-weight to g cannot be scaled into h: h also feeds y through a frozen edge
     deep = Network.from_specs(
         {"x": "id", "h": "relu", "g": "relu", "y": "id"},
-        [("x", "h", 0, 0), ("h", "g", 0, 0), Edge("g", "y", 1, 0, True)],
+        [
+            ("x", "h", 0, 0),
+            ("h", "g", 0, 0),
+            Edge("g", "y", 1, 0, True),
+            Edge("h", "y", 1, 0, True),
+        ],
         ["y"],
     )
     why = reals.applies(compile_instance(ERMInstance(deep, one, 0, 16)))
+    assert why is not None and "θ-dependent" in why
+    # nor when h's activation is not positively homogeneous
+    shifted = Network.from_specs(
+        {"x": "id", "h": PiecewiseLinear((Q(1),), (Q(0), Q(1)), (Q(0), Q(-1))), "y": "id"},
+        [("x", "h", 0, 0), ("h", "y", 0, 0)],
+        ["y"],
+    )
+    why = reals.applies(compile_instance(ERMInstance(shifted, one, 0, 16)))
     assert why is not None and "θ-dependent" in why
 
 
@@ -270,3 +292,23 @@ def test_a_rounded_witness_keeps_min_bits_proved(monkeypatch: pytest.MonkeyPatch
     res = solve_general(inst, min_bits=True)
     assert res.decision is True and res.details["min_bits"] == alone.details["min_bits"]
     assert inst.evaluate(res.witness).enc_bits == res.details["min_bits"]
+
+
+def test_trainable_output_weights_of_relu_units_scale_into_them() -> None:
+    """XOR on 2-2-1 ReLU, every edge trainable: over ℝ each out-weight is ±1 times a
+    scale absorbed by the unit; one unit is refuted for both signs, two units round to a
+    witness of the least size, 30 bits (the catalogue's proved minimum)."""
+    from ermbit.instances.training import training
+
+    one = solve_general(training("xor-relu-1"), time_limit=60)
+    assert one.decision is False and one.details["proof"] in ("infeasible-over-reals", "exhausted")
+    comp = compile_instance(training("xor-relu-1"))
+    relax = reals.Relaxation(comp, None, _never)
+    assert relax.advance(lps=reals.LP_CAP).status == "infeasible"
+    assert relax.check.sign_choices == 2
+    two = compile_instance(training("xor-relu-2"))
+    relax = reals.Relaxation(two, None, _never)
+    assert relax.advance(lps=reals.LP_CAP).status == "feasible"
+    got = general._round(two, relax, 30)
+    assert got is not None and got[1] == 30 and two.inst.evaluate(got[0]).accepted
+    assert {abs(got[0].as_dict()[h, "y"][0]) for h in ("h0", "h1")} == {Q(1)}
