@@ -118,6 +118,7 @@ def test_the_majority_witness_of_the_docstring() -> None:
 def _fits_over_the_reals(name: str) -> bool:
     """z3's exact nonlinear real arithmetic on the record's network, any real θ."""
     import z3  # the peers extra, which the test command installs
+
     inst = training(name)
     net = inst.network
     var = {e.key: (z3.Real(f"w_{e.src}_{e.dst}"), z3.Real(f"b_{e.src}_{e.dst}")) for e in net.edges}

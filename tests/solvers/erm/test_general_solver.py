@@ -113,8 +113,8 @@ def _xor(act: str, hidden: int, beta: int) -> ERMInstance:
 
 
 def test_xor_relu_needs_two_hidden_units() -> None:
-    one = solve_general(_xor("relu", 1, 18))
-    assert one.decision is False and one.details["proof"] == "exhausted"
+    one = solve_general(_xor("relu", 1, 18))  # the search or the relaxation, whichever ends first
+    assert one.decision is False and one.details["proof"] in ("exhausted", "infeasible-over-reals")
     two = solve_general(_xor("relu", 2, 40), min_bits=True)
     assert two.decision is True and two.details["min_bits"] == 30
     assert _xor("relu", 2, 30).evaluate(two.witness).accepted
