@@ -16,18 +16,29 @@ and every real z is in exactly one), and every labelled output equal to its labe
 exists iff, for some choice of pieces on every sample, the union of these systems is
 feasible.
 
+**Scalable units.**  A trainable edge may also leave a hidden unit h whose σ is
+positively homogeneous (σ(αz) = α·σ(z) for α > 0: ReLU, identity, a leaky ReLU) when h
+is fed only by trainable edges from θ-free nodes, takes no sample input, is not an
+output, and has this one out-edge: w·σ(z_h) = sign(w)·σ(|w|·z_h), and |w|·z_h is again
+any affine function of h's inputs, so over ℝ the weight is ±1 (w = 0 is h's parameters
+all 0).  Each choice of signs is one more outer branch (:attr:`RealCheck.sign_choices`).
+This covers two-layer networks trained end to end, such as XOR on a 2-2-1 ReLU network.
+
 :func:`real_check` decides it by depth-first search over the samples: first each
 sample's own feasible piece choices (its *local patterns*), then one local pattern per
 sample, with an exact LP on the union so far.  Infeasibility is proved by a Farkas
 certificate, which this module re-checks itself (:func:`_refutes`): the LP engine only
-proposes it.  Every branch refuted means no real θ reaches loss 0, so no rational θ of
-any size does, and the answer is NO for every β ("infeasible-over-reals").
+proposes it.  Across samples it backjumps (see :class:`Relaxation`).  Every branch
+refuted means no real θ reaches loss 0, so no rational θ of any size does, and the
+answer is NO for every β ("infeasible-over-reals").
 
 The search is exponential in the worst case, so :func:`~.general.solve_general` gives it
 turns between turns of the finite search, of equal time, each resuming where the last
 stopped and twice as long, up to :data:`LP_CAP` LPs in all; the finite search then goes
 on alone.  Neither can slow the other down by more than a factor of about two.  It never
-decides YES: a real θ need not be short.
+decides YES by itself -- a real θ need not be short -- but the feasible branch it ends
+on is a polyhedron of real fits, which :mod:`._general_realpoint` rounds to a short
+rational θ for the NP verifier to accept or not.
 
 **Independence.**  The LP engine (:func:`ermbit.solvers.lp.program.feasible`) is the one
 the structural solvers use, but here it only *proposes*: a wrong "feasible" merely leaves

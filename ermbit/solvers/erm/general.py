@@ -16,7 +16,8 @@ solving of affine output nodes in zero-loss mode) each keep at least one cheapes
 every reachable set of outputs, so the search is complete.
 
 **Real relaxation.**  For a zero-loss fit of a piecewise-linear network whose trainable
-edges leave θ-free nodes, the search takes turns with :mod:`._general_reals`: no real θ
+edges leave θ-free nodes (or ReLU-like units whose out-weight scales into them), the
+search takes turns with :mod:`._general_reals`: no real θ
 of loss 0 is a NO at every β, and a feasible branch rounded to short rationals
 (:mod:`._general_realpoint`) is a YES once the NP verifier accepts it within β.
 
