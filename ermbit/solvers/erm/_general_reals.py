@@ -142,6 +142,16 @@ def _scalable(comp: Compiled, free: list[bool]) -> list[bool]:
     ]
 
 
+def _mirrored(signs: dict[int, int], comp: Compiled) -> bool:
+    """Whether swapping interchangeable units (``sym_prev``, :mod:`._general_model`) --
+    which swaps their signs too -- gives a choice tried instead: + comes before −."""
+    for j, s in signs.items():
+        prev = comp.nodes[j].sym_prev
+        if prev is not None and signs.get(prev, 1) < s:
+            return True
+    return False
+
+
 def applies(comp: Compiled) -> str | None:
     """None when the relaxation applies to ``comp``, else why not."""
     if not comp.zero_loss:
@@ -250,6 +260,8 @@ class Relaxation:
         scaled = [j for j, ok in enumerate(scale) if ok]
         for signs in itertools.product((1, -1), repeat=len(scaled)):
             self.signs = dict(zip(scaled, signs, strict=True))
+            if _mirrored(self.signs, self.comp):
+                continue
             self.check.sign_choices += 1
             per: list[list[list[Row]]] = []
             for s in range(len(self.comp.inst.samples)):

@@ -73,7 +73,7 @@ SOLVER_NAME = "general"
 #: they alternate, the search first, each resuming where it stopped, each pair of turns
 #: twice as long as the last, until the relaxation answers or has solved
 #: :data:`~._general_reals.LP_CAP` LPs; the search then goes on alone.
-FIRST_TURN = 0.25
+FIRST_TURN = 0.05
 Progress = Callable[[dict[str, Any]], None]
 
 
@@ -256,8 +256,9 @@ def _no(
         per = ", ".join(map(str, real.patterns[:12])) + (", …" if len(real.patterns) > 12 else "")
         signs = ""
         if real.sign_choices > 1:
-            signs = f" and each of the {real.sign_choices} sign choices of the out-weights of "
-            signs += "the hidden units (a unit's |out-weight| scales into its in-weights)"
+            signs = " and every sign of the hidden units' out-weights (a unit's |out-weight| "
+            signs += f"scales into its in-weights; {real.sign_choices} choices up to swapping "
+            signs += "interchangeable units)"
         why = (
             "no real θ, of any size, reaches loss 0: every choice of activation pieces on "
             f"the samples{signs} is refuted ({real.lps} exact LPs, {real.refuted} Farkas "

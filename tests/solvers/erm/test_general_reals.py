@@ -312,3 +312,19 @@ def test_trainable_output_weights_of_relu_units_scale_into_them() -> None:
     got = general._round(two, relax, 30)
     assert got is not None and got[1] == 30 and two.inst.evaluate(got[0]).accepted
     assert {abs(got[0].as_dict()[h, "y"][0]) for h in ("h0", "h1")} == {Q(1)}
+
+
+@pytest.mark.slow
+def test_swapping_interchangeable_units_skips_mirrored_signs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Parity-3 on two ReLU units: (+, −) and (−, +) are one choice up to swapping the
+    units, so 3 sign choices are refuted instead of 4, with the same answer."""
+    from ermbit.instances.training import training
+
+    comp = compile_instance(training("par3-relu-2"))
+    fast = reals.Relaxation(comp, None, _never).advance(lps=reals.LP_CAP)
+    monkeypatch.setattr(reals, "_mirrored", lambda *_: False)
+    full = reals.Relaxation(comp, None, _never).advance(lps=reals.LP_CAP)
+    assert fast.status == full.status == "infeasible"
+    assert (fast.sign_choices, full.sign_choices) == (3, 4) and fast.lps < full.lps
