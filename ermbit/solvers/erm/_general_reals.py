@@ -65,6 +65,15 @@ __all__ = ["LP_CAP", "RealCheck", "Relaxation", "applies", "real_check"]
 
 #: Most LPs the relaxation may solve in all before it gives up (the search goes on).
 LP_CAP = 20_000
+#: Most LPs for one sample's own piece choices: past it the relaxation gives up for good.
+#: It is built for many samples with few pieces each; one sample of many nodes (the
+#: gadgets of SAT → ReLU) has exponentially many, which the finite search handles better.
+SAMPLE_LPS = 1000
+
+
+class _Hopeless(Exception):
+    pass
+
 
 Affine = tuple[dict[Any, Any], Any]  # (variable → coefficient, constant)
 Row = tuple[dict[Any, Any], str, Any]  # Σ coeffs·vars  op  rhs
@@ -79,13 +88,15 @@ class RealCheck:
     refuted: int = 0
     patterns: list[int] = field(default_factory=list)  # local patterns per sample
     sign_choices: int = 0  # output signs of the scalable hidden units tried
+    stopped: str = ""  # why it gave up for good (no more turns help), if it did
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "real_status": self.status,
             "real_lps": self.lps,
             "real_refuted": self.refuted,
         }
+        return out | ({"real_stopped": self.stopped} if self.stopped else {})
 
 
 def _pieces(act: Any) -> list[tuple[Any, Any, Any, Any]] | None:
@@ -220,6 +231,7 @@ class Relaxation:
         self.solution: list[Row] | None = None
         self.signs: dict[int, int] = {}
         self._pos = {info.name: i for i, info in enumerate(comp.nodes)}
+        self._sample_start: int | None = None
         self._steps = self._search()
 
     def advance(self, seconds: float | None = None, lps: int | None = None) -> RealCheck:
@@ -228,6 +240,8 @@ class Relaxation:
         answers."""
         until = None if seconds is None else time.monotonic() + seconds
         stop_at = None if lps is None else self.check.lps + lps
+        if self.check.stopped:
+            return self.check
         try:
             while self.check.status == "gave-up":
                 if stop_at is not None and self.check.lps >= stop_at:
@@ -237,6 +251,8 @@ class Relaxation:
                     break
         except StopIteration as done:
             self.check.status = "feasible" if done.value else "infeasible"
+        except _Hopeless as exc:
+            self.check.stopped = str(exc)
         return self.check
 
     def lp(self, rows: list[Row]) -> set[int] | None:
@@ -245,6 +261,9 @@ class Relaxation:
         self.check.lps += 1
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.on_stop()
+        start = self._sample_start
+        if start is not None and self.check.lps - start > SAMPLE_LPS:
+            raise _Hopeless(f"one sample's piece choices took more than {SAMPLE_LPS} LPs")
         res = feasible([Constraint(c, op, b) for c, op, b in rows])
         if res.status != "infeasible":
             return None
@@ -266,8 +285,10 @@ class Relaxation:
             per: list[list[list[Row]]] = []
             for s in range(len(self.comp.inst.samples)):
                 found: list[list[Row]] = []
+                self._sample_start = self.check.lps
                 yield from self._walk(s, free, 0, [], [], found)
                 per.append(found)
+            self._sample_start = None
             self.check.patterns = [len(p) for p in per]
             order = sorted(range(len(per)), key=lambda s: len(per[s]))
             found_all, _ = yield from self._branch([per[s] for s in order], 0, [], [])

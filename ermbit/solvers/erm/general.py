@@ -153,7 +153,7 @@ def solve_general(
                 rounded = _round(comp, relaxation, pending[-1])
                 if rounded is not None:  # a witness at β' = its enc: only smaller β' remain
                     pending = [b for b in pending if b < rounded[1]]
-            relax = real.status == "gave-up" and real.lps < reals.LP_CAP
+            relax = real.status == "gave-up" and not real.stopped and real.lps < reals.LP_CAP
             turn *= 2
         except (Stopped, BudgetExceeded) as exc:
             return _undecided(comp, search, pending[0], str(exc), start, extra)

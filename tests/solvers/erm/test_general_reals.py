@@ -328,3 +328,18 @@ def test_swapping_interchangeable_units_skips_mirrored_signs(
     full = reals.Relaxation(comp, None, _never).advance(lps=reals.LP_CAP)
     assert fast.status == full.status == "infeasible"
     assert (fast.sign_choices, full.sign_choices) == (3, 4) and fast.lps < full.lps
+
+
+def test_a_sample_with_too_many_piece_choices_stops_it_for_good(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(reals, "SAMPLE_LPS", 2)
+    relax = reals.Relaxation(compile_instance(_relu2(CNF(1, ((1,), (-1,))))), None, _never)
+    check = relax.advance(lps=100)
+    assert check.status == "gave-up" and "more than 2 LPs" in check.stopped
+    assert relax.advance(lps=100).lps == check.lps == 3  # no more turns are taken
+    inst = get("sat-to-relu").forward(random_kcnf(5, 21, 3, seed=5)).instance
+    monkeypatch.setattr(general, "FIRST_TURN", 0.001)
+    res = solve_general(inst)  # the search alone answers
+    assert res.decision is False and res.details["proof"] == "exhausted"
+    assert "real_stopped" in res.details["relaxation"]
