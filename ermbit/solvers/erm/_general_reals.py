@@ -65,6 +65,9 @@ __all__ = ["LP_CAP", "RealCheck", "Relaxation", "applies", "real_check"]
 
 #: Most LPs the relaxation may solve in all before it gives up (the search goes on).
 LP_CAP = 20_000
+#: Most θ-dependent nodes with several pieces (kinks) per sample for the relaxation to
+#: apply at all: one sample's piece choices can number 2^k.
+MAX_KINKED = 16
 #: Most LPs for one sample's own piece choices: past it the relaxation gives up for good.
 #: It is built for many samples with few pieces each; one sample of many nodes (the
 #: gadgets of SAT → ReLU) has exponentially many, which the finite search handles better.
@@ -171,6 +174,14 @@ def applies(comp: Compiled) -> str | None:
         return "a bit loss is not a linear condition"
     free = _theta_free(comp)
     scale = _scalable(comp, free)
+    kinks = sum(
+        len(_pieces(i.act) or ()) > 1 for i, f in zip(comp.nodes, free, strict=True) if not f
+    )
+    if kinks > MAX_KINKED:
+        return (
+            f"{kinks} θ-dependent piecewise nodes per sample (more than {MAX_KINKED}): the "
+            "piece choices of one sample grow like 2^k, the finite search does better"
+        )
     for info, f in zip(comp.nodes, free, strict=True):
         if f:
             continue

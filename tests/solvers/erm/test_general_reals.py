@@ -193,8 +193,10 @@ def test_past_its_lp_cap_it_gives_up_and_the_search_goes_on(
 def test_relaxation_and_search_take_turns(monkeypatch: pytest.MonkeyPatch) -> None:
     """While the relaxation gives up, it and the search take turns of doubling length,
     and the search keeps its place: the same answer as the search alone."""
-    inst = get("sat-to-relu").forward(random_kcnf(5, 21, 3, seed=5)).instance
-    alone = solve_general(inst)  # NO after some 9,000 choices
+    from ermbit.instances.training import training
+
+    inst = training("xor-relu-2-below")  # the relaxation is feasible, but not within β
+    alone = solve_general(inst)  # NO after some 23,000 choices
     monkeypatch.setattr(general, "FIRST_TURN", 0.001)
     turns: list[float] = []
 
@@ -338,8 +340,17 @@ def test_a_sample_with_too_many_piece_choices_stops_it_for_good(
     check = relax.advance(lps=100)
     assert check.status == "gave-up" and "more than 2 LPs" in check.stopped
     assert relax.advance(lps=100).lps == check.lps == 3  # no more turns are taken
-    inst = get("sat-to-relu").forward(random_kcnf(5, 21, 3, seed=5)).instance
+    from ermbit.instances.training import training
+
     monkeypatch.setattr(general, "FIRST_TURN", 0.001)
-    res = solve_general(inst)  # the search alone answers
+    res = solve_general(training("xor-relu-2-below"))  # the search alone answers
     assert res.decision is False and res.details["proof"] == "exhausted"
     assert "real_stopped" in res.details["relaxation"]
+
+
+def test_many_kinks_per_sample_leave_it_to_the_search() -> None:
+    """SAT → ReLU puts every gadget in one sample: 25 kinked nodes for 3 variables."""
+    inst = get("sat-to-relu").forward(random_kcnf(3, 13, 3, seed=3)).instance
+    why = reals.applies(compile_instance(inst))
+    assert why is not None and "25 θ-dependent piecewise nodes" in why
+    assert reals.applies(compile_instance(_relu2(random_kcnf(5, 21, 3, seed=5)))) is None
