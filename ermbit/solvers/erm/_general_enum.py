@@ -67,18 +67,32 @@ def _compositions(total: int, parts: int) -> Iterator[tuple[int, ...]]:
             yield (s, *rest)
 
 
-def count_points(n_params: int, beta: int) -> int:
-    """|{θ ∈ ℚ^n : Σ size(θ_i) ≤ β}| (the per-size counts come from the solver's fast
-    lists: this only decides whether to refuse, never an answer)."""
+#: Sizes up to which :func:`count_points` counts the rationals exactly (by listing them).
+EXACT_SIZES = 16
+
+
+def _rationals_at_most(s: int) -> int:
+    """The number of rationals of size ``s``: exact up to :data:`EXACT_SIZES` (the
+    solver's lists), above it the count of sign·p/q with those bit lengths, gcd ignored
+    (an upper bound, and listing 2^(s−2)·s rationals would not fit in memory)."""
     from ermbit.solvers.erm._general_rationals import of_size
 
+    if s <= EXACT_SIZES:
+        return len(of_size(s))
+    return 2 * sum(1 << (s - 1 - b - 1) << (b - 1) for b in range(1, s - 1))
+
+
+def count_points(n_params: int, beta: int) -> int:
+    """|{θ ∈ ℚ^n : Σ size(θ_i) ≤ β}|, exact while every size is at most
+    :data:`EXACT_SIZES`, else an upper bound: this only decides whether to refuse,
+    never an answer."""
     ways = {0: 1}
     for i in range(n_params):
         nxt: dict[int, int] = {}
         later = 2 * (n_params - i - 1)
         for t, c in ways.items():
             for s in range(2, beta - t - later + 1):
-                nxt[t + s] = nxt.get(t + s, 0) + c * len(of_size(s))
+                nxt[t + s] = nxt.get(t + s, 0) + c * _rationals_at_most(s)
         ways = nxt
     return sum(ways.values())
 

@@ -214,3 +214,18 @@ def test_tiny_caches_change_no_answer(monkeypatch: pytest.MonkeyPatch, name: str
     assert tight.details["min_bits"] == wide.details["min_bits"]
     assert tight.details["statistics"]["memo_resets"] > 0
     assert wide.details["statistics"]["memo_resets"] == 0
+
+
+def test_domain_size_of_a_large_instance_is_predicted_without_listing_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """32 parameters at β = 96 need sizes up to 34: listing 2^32 rationals of one size
+    ran the benchmark out of memory; above EXACT_SIZES the count is an upper bound."""
+    from ermbit.solvers.erm import _general_enum as enum_module
+    from ermbit.solvers.erm._general_enum import count_points
+
+    assert count_points(32, 96) > 10**40
+    exact = count_points(3, 14)
+    monkeypatch.setattr(enum_module, "EXACT_SIZES", 2)  # the bound from size 3 on
+    assert count_points(3, 14) >= exact
+    assert enum_module._rationals_at_most(5) == 24 >= len(of_size(5)) == 20
