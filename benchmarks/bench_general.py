@@ -14,14 +14,14 @@ L(θ) ≤ γ?) on the same instances, in one run:
 Instances: the training catalogue (:mod:`ermbit.instances.training`) at each record's β,
 SAT → ReLU (R1, :mod:`ermbit.reductions.sat_to_relu`) instances of random 3-CNF at
 clause ratio 4.26 with n in ``--sat-sizes``, and SAT → 2-ReLU data sets (R2,
-:mod:`ermbit.reductions.splitting_to_relu`) of random 3-CNF with n in ``--relu2-sizes``
-and 2n clauses.  For each instance it prints time and
-answer per solver (YES/NO/?; "-" when the encoding does not apply), checks that the
-decided answers agree and that every YES witness passes the NP verifier
-(:meth:`ERMInstance.evaluate`), and the ratio ermbit / best peer (the fastest peer that
-decided; when none did, ``<t/limit``, an upper bound).  The summary gives the median
-ratio.  Peers are optional (``pip install
-z3-solver ortools``); a missing one is reported and skipped.
+:mod:`ermbit.reductions.splitting_to_relu`) of the same formulas with n in
+``--relu2-sizes`` (n = 5 is unsatisfiable: a NO the relaxation proves over ℝ).  For
+each instance it prints time and answer per solver (YES/NO/?; "-" when the encoding
+does not apply), checks that the decided answers agree and that every YES witness
+passes the NP verifier (:meth:`ERMInstance.evaluate`), and the ratio ermbit / best peer
+(the fastest peer that decided; when none did, ``<t/limit``, an upper bound).  The
+summary gives the median ratio.  Peers are optional (``pip install z3-solver
+ortools``); a missing one is reported and skipped.
 
 Run: ``python benchmarks/bench_general.py [--limit 60] [--sat-sizes 3 4 5 6]
 [--relu2-sizes 3 4 5] [--only NAME]``.
@@ -78,7 +78,7 @@ def _instances(
         cnf = random_kcnf(n, round(4.26 * n), 3, seed=n)
         out.append((f"sat-to-relu n={n}", SatToRelu().forward(cnf).instance))
     for n in relu2_sizes:
-        cnf = random_kcnf(n, 2 * n, 3, seed=n)
+        cnf = random_kcnf(n, round(4.26 * n), 3, seed=n)
         out.append((f"sat-to-relu2 n={n}", SatToRelu2().forward(cnf).instance))
     return [(n, i) for n, i in out if only is None or only in n]
 
