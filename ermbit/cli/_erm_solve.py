@@ -48,7 +48,8 @@ def _progress(enabled: bool) -> Iterator[Callable[[dict[str, Any]], None] | None
     def report(st: dict[str, Any]) -> None:
         bar.update(st["choices"] - done[0])
         done[0] = st["choices"]
-        bar.set_postfix(beta=st["beta"], vectors=st["vectors"], solves=st["linear_solves"])
+        extra = {"lps": st["real_lps"]} if "real_lps" in st else {}  # the relaxation's turn
+        bar.set_postfix(beta=st["beta"], vectors=st["vectors"], solves=st["linear_solves"], **extra)
 
     try:
         yield report

@@ -234,8 +234,15 @@ class Relaxation:
     would meet the same refuted rows).
     """
 
-    def __init__(self, comp: Compiled, deadline: float | None, on_stop: Callable[[], None]):
-        self.comp, self.deadline, self.on_stop = comp, deadline, on_stop
+    def __init__(
+        self,
+        comp: Compiled,
+        deadline: float | None,
+        on_stop: Callable[[], None],
+        progress: Callable[[dict[str, Any]], None] | None = None,
+    ):
+        self.comp, self.deadline, self.on_stop, self.progress = comp, deadline, on_stop, progress
+        self._last_report = 0.0
         self.check = RealCheck("gave-up")
         #: when feasible: the rows of the branch found, a polyhedron of real θ of loss 0,
         #: and the signs of the scalable units' out-edges (search position → ±1) with it
@@ -270,8 +277,12 @@ class Relaxation:
         """None if ``rows`` are feasible over ℝ; else the rows a re-checked Farkas
         certificate uses."""
         self.check.lps += 1
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        now = time.monotonic()
+        if self.deadline is not None and now > self.deadline:
             self.on_stop()
+        if self.progress is not None and now - self._last_report > 0.25:
+            self._last_report = now
+            self.progress(self.check.as_dict())
         start = self._sample_start
         if start is not None and self.check.lps - start > SAMPLE_LPS:
             raise _Hopeless(f"one sample's piece choices took more than {SAMPLE_LPS} LPs")

@@ -125,7 +125,7 @@ def solve_general(
     betas = range(comp.least_enc, instance.bit_bound + 1) if min_bits else [instance.bit_bound]
     extra: dict[str, Any] = {"min_bits": None} if min_bits else {}
     relax = instance.bit_bound >= comp.least_enc and applies(comp) is None
-    relaxation = Relaxation(comp, deadline, _time_up)
+    relaxation = Relaxation(comp, deadline, _time_up, _relaxed(search, progress))
     rounded: tuple[Witness, int] | None = None
     pending = list(betas)
     turn = FIRST_TURN
@@ -236,6 +236,18 @@ def _yes(
             why += f" ({beta} is the least enc of any θ)"
     details = {"proof": "witness", "statistics": _stats(search, start), **extra}
     return SolveResult(True, ev.loss, wit, ev.enc_bits, why, SOLVER_NAME, details)
+
+
+def _relaxed(search: Search, progress: Progress | None) -> Progress | None:
+    """The progress callback of the relaxation's turns: the search's counters and its."""
+    if progress is None:
+        return None
+    report = progress
+
+    def during_relaxation(real: dict[str, Any]) -> None:
+        report({"beta": search.budget, **search.stats.as_dict(), **real})
+
+    return during_relaxation
 
 
 def _time_up() -> None:

@@ -354,3 +354,17 @@ def test_many_kinks_per_sample_leave_it_to_the_search() -> None:
     why = reals.applies(compile_instance(inst))
     assert why is not None and "25 θ-dependent piecewise nodes" in why
     assert reals.applies(compile_instance(_relu2(random_kcnf(5, 21, 3, seed=5)))) is None
+
+
+def test_progress_is_reported_during_the_relaxation_turns(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ermbit.instances.training import training
+
+    seen: list[dict[str, Any]] = []
+    monkeypatch.setattr(general, "FIRST_TURN", 0.001)
+    res = solve_general(training("par3-relu-2"), progress=seen.append)
+    assert res.decision is False
+    during = [s for s in seen if "real_lps" in s]
+    assert during and all({"beta", "choices", "real_status"} <= set(s) for s in during)
+    assert during[-1]["real_lps"] > during[0]["real_lps"]
