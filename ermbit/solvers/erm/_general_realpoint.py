@@ -24,6 +24,7 @@ from collections.abc import Hashable, Sequence
 from typing import Any
 
 from ermbit.solvers.erm._general_rationals import of_size
+from ermbit.solvers.erm._general_relax_model import Row
 from ermbit.solvers.lp.linear import Constraint
 from ermbit.solvers.lp.program import feasible
 
@@ -32,7 +33,6 @@ __all__ = ["MAX_SIZE", "short_point"]
 #: Largest size of a rational tried for one coordinate (of_size lists about 2^(s−2)·s).
 MAX_SIZE = 14
 
-Row = tuple[dict[Any, Any], str, Any]
 End = tuple[Any, bool] | None  # (value, attained), None when unbounded
 
 

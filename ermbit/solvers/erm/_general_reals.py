@@ -55,9 +55,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ermbit.exact import Q
-from ermbit.network.activations import Polynomial
-from ermbit.network.symmetry import as_piecewise
-from ermbit.solvers.erm._general_model import Compiled, affine_form
+from ermbit.solvers.erm._general_model import Compiled
+from ermbit.solvers.erm._general_relax_model import (
+    Affine,
+    Row,
+    add,
+    applies,
+    mirrored,
+    pieces,
+    row,
+    scalable,
+    theta_free,
+)
 from ermbit.solvers.lp.linear import Constraint
 from ermbit.solvers.lp.program import feasible
 
@@ -65,9 +74,6 @@ __all__ = ["LP_CAP", "RealCheck", "Relaxation", "applies", "real_check"]
 
 #: Most LPs the relaxation may solve in all before it gives up (the search goes on).
 LP_CAP = 20_000
-#: Most θ-dependent nodes with several pieces (kinks) per sample for the relaxation to
-#: apply at all: one sample's piece choices can number 2^k.
-MAX_KINKED = 16
 #: Most LPs for one sample's own piece choices: past it the relaxation gives up for good.
 #: It is built for many samples with few pieces each; one sample of many nodes (the
 #: gadgets of SAT → ReLU) has exponentially many, which the finite search handles better.
@@ -76,10 +82,6 @@ SAMPLE_LPS = 1000
 
 class _Hopeless(Exception):
     pass
-
-
-Affine = tuple[dict[Any, Any], Any]  # (variable → coefficient, constant)
-Row = tuple[dict[Any, Any], str, Any]  # Σ coeffs·vars  op  rhs
 
 
 @dataclass
@@ -100,107 +102,6 @@ class RealCheck:
             "real_refuted": self.refuted,
         }
         return out | ({"real_stopped": self.stopped} if self.stopped else {})
-
-
-def _pieces(act: Any) -> list[tuple[Any, Any, Any, Any]] | None:
-    """σ's pieces as (low, high, slope, intercept): low < z ≤ high, None = unbounded."""
-    if isinstance(act, Polynomial):
-        form = affine_form(act)
-        return None if form is None else [(None, None, form[0], form[1])]
-    pl = as_piecewise(act)
-    if pl is None:
-        return None
-    ts = (None, *pl.breakpoints, None)
-    return [(ts[i], ts[i + 1], pl.slopes[i], pl.intercepts[i]) for i in range(len(pl.slopes))]
-
-
-def _theta_free(comp: Compiled) -> list[bool]:
-    free: list[bool] = []
-    for info in comp.nodes:
-        free.append(not info.train and all(free[j] for j, _, _ in info.frozen))
-    return free
-
-
-def _homogeneous(act: Any) -> bool:
-    """σ(αz) = α·σ(z) for every α > 0: pieces meet at 0 only, and pass through 0."""
-    pieces = _pieces(act)
-    if pieces is None:
-        return False
-    return all(icpt == 0 and lo in (None, 0) and hi in (None, 0) for lo, hi, _, icpt in pieces)
-
-
-def _scalable(comp: Compiled, free: list[bool]) -> list[bool]:
-    """Hidden nodes whose one out-edge is trainable and whose scale is free.
-
-    Node h qualifies when it is not an output, takes no sample input, has only trainable
-    in-edges, from θ-free nodes, a positively homogeneous σ, and one relevant out-edge,
-    trainable.  Then w·σ(z) = sign(w)·σ(|w|·z), and |w|·z is again any affine function
-    of h's inputs: over ℝ the out-edge's weight may be taken to be ±1 (w = 0 is σ(0) = 0
-    with h's parameters 0).
-    """
-    uses: dict[int, list[bool]] = {}
-    for info in comp.nodes:
-        for j in info.train_src:
-            uses.setdefault(j, []).append(True)
-        for j, _, _ in info.frozen:
-            uses.setdefault(j, []).append(False)
-    return [
-        not free[j]
-        and not info.output
-        and not info.frozen
-        and not any(info.inputs)
-        and all(free[k] for k in info.train_src)
-        and _homogeneous(info.act)
-        and uses.get(j) == [True]
-        for j, info in enumerate(comp.nodes)
-    ]
-
-
-def _mirrored(signs: dict[int, int], comp: Compiled) -> bool:
-    """Whether swapping interchangeable units (``sym_prev``, :mod:`._general_model`) --
-    which swaps their signs too -- gives a choice tried instead: + comes before −."""
-    for j, s in signs.items():
-        prev = comp.nodes[j].sym_prev
-        if prev is not None and signs.get(prev, 1) < s:
-            return True
-    return False
-
-
-def applies(comp: Compiled) -> str | None:
-    """None when the relaxation applies to ``comp``, else why not."""
-    if not comp.zero_loss:
-        return "the loss bound γ allows a non-zero loss"
-    if any(s.loss.kind == "bit" for s in comp.inst.samples):
-        return "a bit loss is not a linear condition"
-    free = _theta_free(comp)
-    scale = _scalable(comp, free)
-    kinks = sum(
-        len(_pieces(i.act) or ()) > 1 for i, f in zip(comp.nodes, free, strict=True) if not f
-    )
-    if kinks > MAX_KINKED:
-        return (
-            f"{kinks} θ-dependent piecewise nodes per sample (more than {MAX_KINKED}): the "
-            "piece choices of one sample grow like 2^k, the finite search does better"
-        )
-    for info, f in zip(comp.nodes, free, strict=True):
-        if f:
-            continue
-        if _pieces(info.act) is None:
-            return f"node {info.name!r}: activation {info.act} is not piecewise linear"
-        if any(not free[j] and not scale[j] for j in info.train_src):
-            return f"node {info.name!r}: a trainable edge multiplies a θ-dependent value"
-    return None
-
-
-def _add(a: Affine, b: Affine, k: Any = 1) -> Affine:
-    coef = dict(a[0])
-    for v, c in b[0].items():
-        coef[v] = coef.get(v, Q(0)) + k * c
-    return {v: c for v, c in coef.items() if c}, a[1] + k * b[1]
-
-
-def _row(a: Affine, op: str, rhs: Any) -> Row:
-    return a[0], op, rhs - a[1]
 
 
 def _refutes(rows: list[Row], cert: tuple[Any, ...]) -> bool:
@@ -296,12 +197,12 @@ class Relaxation:
         return {i for i, y in enumerate(res.certificate) if y}
 
     def _search(self) -> Steps:
-        free = _theta_free(self.comp)
-        scale = _scalable(self.comp, free)
+        free = theta_free(self.comp)
+        scale = scalable(self.comp, free)
         scaled = [j for j, ok in enumerate(scale) if ok]
         for signs in itertools.product((1, -1), repeat=len(scaled)):
             self.signs = dict(zip(scaled, signs, strict=True))
-            if _mirrored(self.signs, self.comp):
+            if mirrored(self.signs, self.comp):
                 continue
             self.check.sign_choices += 1
             per: list[list[list[Row]]] = []
@@ -340,25 +241,25 @@ class Relaxation:
         info = comp.nodes[i]
         z: Affine = ({}, info.inputs[s])
         for j, w, b in info.frozen:
-            z = _add(z, vals[j], w)
+            z = add(z, vals[j], w)
             z = (z[0], z[1] + b)
         for key, j in zip(info.train, info.train_src, strict=True):
             if free[j]:
-                z = _add(z, ({("w", *key): vals[j][1]}, Q(0)))
+                z = add(z, ({("w", *key): vals[j][1]}, Q(0)))
             else:  # a scalable unit's out-edge: its weight's sign times the unit's value
-                z = _add(z, vals[j], self.signs[j])
+                z = add(z, vals[j], self.signs[j])
         if info.train:
-            z = _add(z, ({("B", info.name): Q(1)}, Q(0)))
+            z = add(z, ({("B", info.name): Q(1)}, Q(0)))
         if free[i] or not z[0]:
             c = z[1] if info.source else info.act(z[1])
             yield from self._walk(s, free, i + 1, [*vals, ({}, c)], rows, out)
             return
-        pieces = _pieces(info.act)
-        assert pieces is not None
-        for lo, hi, slope, icpt in pieces:
-            more = [_row(z, ">", lo)] if lo is not None else []
-            more += [_row(z, "<=", hi)] if hi is not None else []
-            if len(pieces) > 1:
+        parts = pieces(info.act)
+        assert parts is not None
+        for lo, hi, slope, icpt in parts:
+            more = [row(z, ">", lo)] if lo is not None else []
+            more += [row(z, "<=", hi)] if hi is not None else []
+            if len(parts) > 1:
                 refuted = self.lp(rows + more)
                 yield
                 if refuted is not None:
@@ -371,9 +272,9 @@ class Relaxation:
         for v, t in smp.y:
             out = vals[self._pos[v]]
             if smp.loss.kind == "hinge":
-                rows.append(_row(({u: t * c for u, c in out[0].items()}, t * out[1]), ">=", 1))
+                rows.append(row(({u: t * c for u, c in out[0].items()}, t * out[1]), ">=", 1))
             else:
-                rows.append(_row(out, "==", t))
+                rows.append(row(out, "==", t))
         return rows
 
     def _branch(

@@ -326,7 +326,7 @@ def test_swapping_interchangeable_units_skips_mirrored_signs(
 
     comp = compile_instance(training("par3-relu-2"))
     fast = reals.Relaxation(comp, None, _never).advance(lps=reals.LP_CAP)
-    monkeypatch.setattr(reals, "_mirrored", lambda *_: False)
+    monkeypatch.setattr(reals, "mirrored", lambda *_: False)
     full = reals.Relaxation(comp, None, _never).advance(lps=reals.LP_CAP)
     assert fast.status == full.status == "infeasible"
     assert (fast.sign_choices, full.sign_choices) == (3, 4) and fast.lps < full.lps
