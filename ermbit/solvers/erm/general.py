@@ -159,18 +159,32 @@ def solve_general(
             return _undecided(comp, search, pending[0], str(exc), start, extra)
 
 
-def _witness(comp: Compiled, search: Search) -> Witness:
+def _theta(comp: Compiled, chosen: dict[int, tuple[Any, Any]]) -> Witness:
+    """θ from each trainable node's (weights, bias sum), the sum at its cheapest split
+    over the node's edges (on one edge when it lies past the split table, which the
+    search never reaches but a rounded point can); idle edges (0, 0)."""
     theta: dict[tuple[str, str], tuple[Any, Any]] = {k: (0, 0) for k in comp.idle}
-    for info, ch in zip(comp.nodes, search.chosen, strict=True):
-        if not info.train:
-            continue
-        assert ch is not None and info.bias is not None
-        ws, total = ch
-        got = info.bias.cheapest(total, 10**6 if len(info.train) == 1 else exact.size(total) + 64)
-        assert got is not None
-        for key, w, b in zip(info.train, ws, got[1], strict=True):
+    for i, (ws, total) in chosen.items():
+        info = comp.nodes[i]
+        assert info.bias is not None
+        # one edge carrying the whole sum, the others 0, costs exactly this cap
+        try:
+            got = info.bias.cheapest(total, exact.size(total) + 2 * (len(info.train) - 1))
+        except BudgetExceeded:  # a sum past the split table (a rounded one): no cheaper split
+            got = None
+        split = got[1] if got is not None else (total, *(Q(0),) * (len(info.train) - 1))
+        for key, w, b in zip(info.train, ws, split, strict=True):
             theta[key] = (w, b)
     return Witness.of(theta)
+
+
+def _witness(comp: Compiled, search: Search) -> Witness:
+    chosen = {}
+    for i, ch in enumerate(search.chosen):
+        if comp.nodes[i].train:
+            assert ch is not None
+            chosen[i] = ch
+    return _theta(comp, chosen)
 
 
 def _stats(search: Search, start: float) -> dict[str, Any]:
@@ -193,18 +207,17 @@ def _round(comp: Compiled, relaxation: Relaxation, beta: int) -> tuple[Witness, 
     point = short_point(relaxation.solution, order)
     if point is None:
         return None
-    theta: dict[tuple[str, str], tuple[Any, Any]] = {k: (0, 0) for k in comp.idle}
-    for info in nodes:
-        assert info.bias is not None
-        total = point["B", info.name]
-        got = info.bias.cheapest(total, 10**6 if len(info.train) == 1 else exact.size(total) + 64)
-        if got is None:
-            return None
-        for key, j, b in zip(info.train, info.train_src, got[1], strict=True):
-            theta[key] = (Q(signs[j]) if j in signs else point[("w", *key)], b)
-    wit = Witness.of(theta)
-    ev = comp.inst.evaluate(wit)
-    return (wit, ev.enc_bits) if ev.accepted and ev.enc_bits <= beta else None
+    chosen = {}
+    for i, info in enumerate(comp.nodes):
+        if info.train:
+            ws = [
+                Q(signs[j]) if j in signs else point[("w", *key)]
+                for key, j in zip(info.train, info.train_src, strict=True)
+            ]
+            chosen[i] = (tuple(ws), point["B", info.name])
+    wit = _theta(comp, chosen)
+    enc = wit.enc()  # its loss is 0 by construction; _yes has the NP verifier check it
+    return (wit, enc) if enc <= beta else None
 
 
 def _yes(
@@ -242,12 +255,7 @@ def _relaxed(search: Search, progress: Progress | None) -> Progress | None:
     """The progress callback of the relaxation's turns: the search's counters and its."""
     if progress is None:
         return None
-    report = progress
-
-    def during_relaxation(real: dict[str, Any]) -> None:
-        report({"beta": search.budget, **search.stats.as_dict(), **real})
-
-    return during_relaxation
+    return lambda real: progress({"beta": search.budget, **search.stats.as_dict(), **real})
 
 
 def _time_up() -> None:

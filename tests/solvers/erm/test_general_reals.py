@@ -368,3 +368,19 @@ def test_progress_is_reported_during_the_relaxation_turns(
     during = [s for s in seen if "real_lps" in s]
     assert during and all({"beta", "choices", "real_status"} <= set(s) for s in during)
     assert during[-1]["real_lps"] > during[0]["real_lps"]
+
+
+def test_a_rounded_bias_sum_past_the_split_table_goes_on_one_edge() -> None:
+    """Two trainable edges into y and a rounded bias sum of size 24: tabulating its
+    cheapest split is over budget, so it is put on one edge instead of escaping as
+    BudgetExceeded from the relaxation's turn."""
+    net = Network.from_specs(
+        {"x1": "id", "x2": "id", "y": "id"}, [("x1", "y", 0, 0), ("x2", "y", 0, 0)], ["y"]
+    )
+    inst = ERMInstance(net, (Sample.of({"x1": 1}, {"y": 1}),), 0, 60)
+    comp = compile_instance(inst)
+    y = next(i for i, info in enumerate(comp.nodes) if info.name == "y")
+    big = Q(-1000001, 3)
+    wit = general._theta(comp, {y: ((Q(1), Q(0)), big)})
+    biases = sorted((b for _, b in wit.as_dict().values()), key=abs)
+    assert biases == [Q(0), big]
